@@ -1,0 +1,329 @@
+// Commands of the `codeingest` tool. Commands that only read (search, symbols, repos, jobs,
+// status, languages) open the store directly; `ingest` hosts an embedded silo.
+using System.CommandLine;
+using System.Text.Json;
+using CodeIngest.Dag;
+using CodeIngest.Ingestion;
+using CodeIngest.Parsing;
+using CodeIngest.Storage;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace CodeIngest.Client.Cli;
+
+public static class CliApp
+{
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    private static readonly Option<string> s_data = new("--data")
+    {
+        Description = "Data directory of the embedded store (created on first ingest)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CODEINGEST_DATA") ?? "./.codeingest",
+        Recursive = true,
+    };
+
+    private static readonly Option<bool> s_json = new("--json") { Description = "Print machine-readable JSON (shapes in README.md)", Recursive = true };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("CodeIngest: turns code repositories into queryable code knowledge.") { s_data, s_json };
+        root.Add(IngestCommand());
+        root.Add(StatusCommand());
+        root.Add(JobsCommand());
+        root.Add(SearchCommand());
+        root.Add(SymbolsCommand());
+        root.Add(ReposCommand());
+        root.Add(LanguagesCommand());
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    private static Command IngestCommand()
+    {
+        var source = new Argument<string>("source") { Description = "A git URL (https, ssh, file://) or a local path (a git working tree or a plain directory)" };
+        var branch = new Option<string?>("--branch") { Description = "Branch to clone (remote repositories)" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Start the job and print its id without waiting" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log the silo's activity to stderr" };
+        var command = new Command("ingest", "Clone, discover, parse and index a repository") { source, branch, noWait, verbose };
+        command.SetAction(async (parse, ct) =>
+        {
+            var input = parse.GetRequiredValue(source);
+            if (!RepositorySource.TryParse(input, out _, out var error))
+            {
+                return Fail(error!, 2);
+            }
+
+            var json = parse.GetValue(s_json);
+            await using var cluster = await EmbeddedCluster.StartAsync(parse.GetRequiredValue(s_data), parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, cancellationToken: ct);
+            var started = await cluster.Client.StartIngestionAsync(input, parse.GetValue(branch));
+            if (parse.GetValue(noWait))
+            {
+                Console.WriteLine(json ? IngestionReport.From(started).ToJson() : started.JobId);
+                return 0;
+            }
+
+            var final = json || Console.IsOutputRedirected
+                ? await FollowPlainAsync(cluster.Client, started, quiet: json, ct)
+                : await ProgressView.FollowAsync(cluster.Client, started, ct);
+            var report = IngestionReport.From(final);
+            if (json)
+            {
+                Console.WriteLine(report.ToJson());
+            }
+            else
+            {
+                Output.PrintSummary(report);
+            }
+
+            if (final.Status != JobStatus.Completed)
+            {
+                var failed = final.Nodes.FirstOrDefault(n => n.Status == NodeStatus.Failed);
+                Console.Error.WriteLine($"error: ingestion {report.Status} at stage '{failed?.Id ?? final.CurrentStage ?? "?"}': {failed?.Error ?? final.Error}");
+                return 1;
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<JobView> FollowPlainAsync(CodeIngestClient client, JobView started, bool quiet, CancellationToken ct)
+    {
+        var seen = new Dictionary<string, (NodeStatus, int)>();
+        return await client.WaitForJobAsync(started.JobId, view =>
+        {
+            if (quiet)
+            {
+                return;
+            }
+
+            foreach (var node in view.Nodes)
+            {
+                if (!seen.TryGetValue(node.Id, out var last) || last != (node.Status, node.Attempts))
+                {
+                    seen[node.Id] = (node.Status, node.Attempts);
+                    if (node.Status != NodeStatus.Pending)
+                    {
+                        Console.Error.WriteLine($"[{view.ProgressPercent,5:0.0}%] {node.Id}: {node.Status.ToString().ToLowerInvariant()}{(node.Attempts > 1 ? $" (attempt {node.Attempts})" : "")}{(node.Error is null ? "" : $": {node.Error}")}");
+                    }
+                }
+            }
+        }, TimeSpan.FromMilliseconds(250), ct);
+    }
+
+    private static Command StatusCommand()
+    {
+        var jobId = new Argument<string>("job-id") { Description = "The job id printed by ingest" };
+        var command = new Command("status", "Show a job's status, stages and result") { jobId };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (OpenStore(parse) is not { } store)
+            {
+                return 1;
+            }
+
+            var id = parse.GetRequiredValue(jobId);
+            var record = await store.GetJobAsync(id, ct);
+            if (record is null || JobViewJson.Deserialize(record.ViewJson) is not { } view)
+            {
+                return Fail($"no job '{id}' in {parse.GetRequiredValue(s_data)}; `codeingest jobs` lists the known jobs", 1);
+            }
+
+            var report = IngestionReport.From(view);
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(report.ToJson());
+            }
+            else
+            {
+                Output.PrintSummary(report);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command JobsCommand()
+    {
+        var limit = new Option<int>("--limit") { Description = "How many recent jobs", DefaultValueFactory = _ => 10 };
+        var command = new Command("jobs", "List recent jobs, newest first") { limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (OpenStore(parse) is not { } store)
+            {
+                return 1;
+            }
+
+            var jobs = (await store.ListJobsAsync(Math.Clamp(parse.GetValue(limit), 1, 1000), ct))
+                .Select(j => JobViewJson.Deserialize(j.ViewJson))
+                .OfType<JobView>()
+                .Select(IngestionReport.From)
+                .ToList();
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { jobs }, Json));
+                return 0;
+            }
+
+            var table = new Table().AddColumns("job", "status", "repo", "files", "symbols", "seconds", "error");
+            foreach (var j in jobs)
+            {
+                table.AddRow(Markup.Escape(j.JobId), j.Status, Markup.Escape(j.Repo), $"{j.Files}", $"{j.Symbols}", $"{j.DurationSeconds:0.0}", Markup.Escape(j.Error ?? ""));
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SearchCommand()
+    {
+        var query = new Argument<string>("query") { Description = "Words to look for in code, paths and symbol names" };
+        var repo = new Option<string?>("--repo") { Description = "Only this repository (id as `repos` prints it)" };
+        var limit = new Option<int>("--limit") { Description = "Maximum hits", DefaultValueFactory = _ => 10 };
+        var command = new Command("search", "Search the code of every ingested repository (latest snapshots)") { query, repo, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (OpenStore(parse) is not { } store)
+            {
+                return 1;
+            }
+
+            var hits = await store.SearchAsync(parse.GetRequiredValue(query), parse.GetValue(repo), Math.Clamp(parse.GetValue(limit), 1, 1000), ct);
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { hits = hits.Select(h => new { h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, Score = Math.Round(h.Score, 4), h.Snippet }) }, Json));
+                return 0;
+            }
+
+            if (hits.Count == 0)
+            {
+                Console.WriteLine("no matches");
+            }
+
+            foreach (var h in hits)
+            {
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(h.Path)}:{h.StartLine}-{h.EndLine}[/] [grey]{Markup.Escape(h.Repo)}[/] {Markup.Escape(h.Symbol ?? "")} [grey]({h.Score:0.00})[/]");
+                Console.WriteLine(Indent(h.Snippet));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SymbolsCommand()
+    {
+        var name = new Argument<string?>("name") { Description = "Symbol name (exact, then prefix matches); omit to list every symbol", Arity = ArgumentArity.ZeroOrOne };
+        var repo = new Option<string?>("--repo") { Description = "Only this repository" };
+        var kind = new Option<string?>("--kind") { Description = "Only this kind (function, method, class, interface, module, …)" };
+        var limit = new Option<int>("--limit") { Description = "Maximum symbols (0: no limit)", DefaultValueFactory = _ => 0 };
+        var command = new Command("symbols", "Look up definitions by name, or list them all") { name, repo, kind, limit };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (OpenStore(parse) is not { } store)
+            {
+                return 1;
+            }
+
+            var max = parse.GetValue(limit);
+            var symbols = await store.FindSymbolsAsync(parse.GetValue(name), parse.GetValue(repo), parse.GetValue(kind), max <= 0 ? int.MaxValue : max, ct);
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { symbols = symbols.Select(s => new { s.Name, s.Kind, s.Path, s.StartLine, s.EndLine, s.Repo }) }, Json));
+                return 0;
+            }
+
+            if (symbols.Count == 0)
+            {
+                Console.WriteLine("no symbols found");
+            }
+
+            foreach (var s in symbols)
+            {
+                Console.WriteLine($"{s.Kind,-10} {s.Name,-40} {s.Path}:{s.StartLine}-{s.EndLine}  ({s.Repo})");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ReposCommand()
+    {
+        var command = new Command("repos", "List ingested repositories");
+        command.SetAction(async (parse, ct) =>
+        {
+            if (OpenStore(parse) is not { } store)
+            {
+                return 1;
+            }
+
+            var repos = await store.ListReposAsync(ct);
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { repos = repos.Select(r => new { r.Repo, r.Snapshots, r.LatestCommit, r.Files, r.Symbols, r.Url }) }, Json));
+                return 0;
+            }
+
+            var table = new Table().AddColumns("repo", "snapshots", "commit", "files", "symbols");
+            foreach (var r in repos)
+            {
+                table.AddRow(Markup.Escape(r.Repo), $"{r.Snapshots}", Markup.Escape(r.LatestCommit?[..Math.Min(12, r.LatestCommit.Length)] ?? "-"), $"{r.Files}", $"{r.Symbols}");
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command LanguagesCommand()
+    {
+        var command = new Command("languages", "List the languages CodeIngest parses");
+        command.SetAction(parse =>
+        {
+            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, Definitions = true, Imports = false, Calls = false }).ToList();
+            if (parse.GetValue(s_json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
+                return 0;
+            }
+
+            foreach (var l in languages)
+            {
+                Console.WriteLine($"{l.Name,-12} {string.Join(' ', l.Extensions)}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Opens the existing store of --data, or prints why it cannot and returns null.</summary>
+    private static SqliteCodeStore? OpenStore(ParseResult parse)
+    {
+        var data = Path.GetFullPath(parse.GetRequiredValue(s_data));
+        var database = new CodeIngestPaths(data).DatabasePath;
+        if (!File.Exists(database))
+        {
+            Fail($"no CodeIngest data in '{data}' (missing {Path.GetFileName(database)}). Run `codeingest ingest <path-or-url>` first, or pass --data <dir>.", 1);
+            return null;
+        }
+
+        return new SqliteCodeStore(database);
+    }
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return code;
+    }
+
+    private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "    " + l.TrimEnd('\r')));
+}

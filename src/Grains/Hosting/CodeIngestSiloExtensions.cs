@@ -1,0 +1,97 @@
+// Everything a silo needs to run CodeIngest, in one call: the code store, grain state and
+// reminders in SQLite under the data directory, the tree-sitter parser, the DAG engine and
+// the ingestion steps.
+using CodeIngest.Dag;
+using CodeIngest.Ingestion;
+using CodeIngest.Parsing;
+using CodeIngest.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace CodeIngest.Hosting;
+
+public static class CodeIngestSiloExtensions
+{
+    /// <summary>The name of the grain storage provider CodeIngest's grains use.</summary>
+    public const string StorageName = "codeingest";
+
+    /// <summary>Adds CodeIngest to a silo whose state lives in the embedded SQLite file under <paramref name="dataDirectory"/>.</summary>
+    public static ISiloBuilder AddCodeIngest(this ISiloBuilder builder, string dataDirectory, Action<IngestionOptions>? configureIngestion = null)
+    {
+        var paths = new CodeIngestPaths(Path.GetFullPath(dataDirectory));
+        try
+        {
+            Directory.CreateDirectory(paths.DataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"cannot use data directory '{paths.DataDirectory}': {ex.Message}. Pass --data with a writable directory.", ex);
+        }
+
+        builder.Services.TryAddSingleton(paths);
+        builder.Services.TryAddSingleton<ICodeStore>(_ => new SqliteCodeStore(paths.DatabasePath));
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CodeStoreStartup>();
+        builder.AddSqliteGrainStorage(StorageName, paths.DatabasePath);
+        builder.UseSqliteReminderService(paths.DatabasePath);
+        return builder.AddCodeIngestEngine(configureIngestion);
+    }
+
+    /// <summary>Adds the DAG engine, the parser and the ingestion steps (storage registered separately).</summary>
+    public static ISiloBuilder AddCodeIngestEngine(this ISiloBuilder builder, Action<IngestionOptions>? configureIngestion = null)
+    {
+        var services = builder.Services;
+        services.AddOptions<IngestionOptions>().Configure(o => configureIngestion?.Invoke(o));
+        services.AddOptions<DagEngineOptions>();
+        services.TryAddSingleton<TreeSitterParser>();
+        services.TryAddSingleton<DagStepRegistry>();
+        services.TryAddSingleton<StepToolkitFactory>();
+        services.AddSingleton<IDagStep, CloneStep>();
+        services.AddSingleton<IDagStep, DiscoverStep>();
+        services.AddSingleton<IDagStep, ParseStep>();
+        services.AddSingleton<IDagStep, IndexStep>();
+        return builder;
+    }
+}
+
+/// <summary>Creates the code store's schema before the silo takes requests, and resumes unfinished jobs once it is up.</summary>
+internal sealed partial class CodeStoreStartup(ICodeStore store, IGrainFactory grainFactory, ILogger<CodeStoreStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        lifecycle.Subscribe(nameof(CodeStoreStartup), ServiceLifecycleStage.RuntimeInitialize, ct => store.InitializeAsync(ct));
+        lifecycle.Subscribe(nameof(CodeStoreStartup), ServiceLifecycleStage.Active, ResumeUnfinishedJobsAsync);
+    }
+
+    private async Task ResumeUnfinishedJobsAsync(CancellationToken cancellationToken)
+    {
+        // Reminders resume unfinished jobs too, but only after their period: this makes a restarted
+        // embedded silo continue at once.
+        try
+        {
+            var unfinished = (await store.ListJobsAsync(1000, cancellationToken)).Where(j => j.Status is "running" or "pending").ToList();
+            foreach (var job in unfinished)
+            {
+                _ = grainFactory.GetGrain<IIngestionJobGrain>(job.JobId).ResumeAsync();
+            }
+
+            if (unfinished.Count > 0)
+            {
+                Log.Resumed(logger, unfinished.Count);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.ResumeFailed(logger, ex.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Resuming {Count} unfinished job(s)")]
+        public static partial void Resumed(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Could not look for unfinished jobs: {Error}")]
+        public static partial void ResumeFailed(ILogger logger, string error);
+    }
+}

@@ -1,0 +1,49 @@
+// Tunables of the ingestion pipeline (options pattern: appsettings section "CodeIngest:Ingestion",
+// environment CODEINGEST__INGESTION__…).
+using CodeIngest.Dag;
+
+namespace CodeIngest.Ingestion;
+
+public sealed class IngestionOptions
+{
+    public const string Section = "CodeIngest:Ingestion";
+
+    /// <summary>Files larger than this are skipped (recorded with the reason).</summary>
+    public long MaxFileSize { get; set; } = 1_048_576;
+
+    /// <summary>Only these extensions are ingested when set (e.g. ".py,.go"); empty means every supported language.</summary>
+    public List<string> IncludeExtensions { get; set; } = [];
+
+    /// <summary>Extra ignore patterns (gitignore syntax) on top of .gitignore and the default ignored folders.</summary>
+    public List<string> IgnorePatterns { get; set; } = [];
+
+    /// <summary>Files per parse batch sent to one parse grain.</summary>
+    public int ParseBatchFiles { get; set; } = 64;
+
+    /// <summary>Bytes per parse batch (a batch closes at whichever limit comes first).</summary>
+    public int ParseBatchBytes { get; set; } = 1_048_576;
+
+    /// <summary>Parse batches in flight at once (spread over the cluster's silos).</summary>
+    public int ParseConcurrency { get; set; } = 8;
+
+    public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan DiscoverTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan ParseTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan IndexTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Retry policy of every stage (exponential backoff with jitter).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public double RetryMultiplier { get; set; } = 2;
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    internal RetryPolicy Retry => new(MaxAttempts, RetryInitialDelay, RetryMultiplier, RetryMaxDelay, 0.2);
+}

@@ -1,0 +1,49 @@
+// The ingestion DAG, v1: clone -> discover -> parse -> index.
+using CodeIngest.Dag;
+
+namespace CodeIngest.Ingestion;
+
+public static class IngestionPipeline
+{
+    public const string Name = "ingest";
+
+    /// <summary>Job parameter names every step can read.</summary>
+    public static class Parameters
+    {
+        public const string Url = "url";
+        public const string Repo = "repo";
+        public const string Branch = "branch";
+        public const string MaxFileSize = "max_file_size";
+        public const string IncludeExtensions = "include_extensions";
+        public const string IgnorePatterns = "ignore_patterns";
+        public const string CloneTimeoutSeconds = "clone_timeout_seconds";
+    }
+
+    /// <summary>Builds the DAG for one ingestion of <paramref name="source"/>.</summary>
+    public static DagSpec Build(RepositorySource source, string? branch, IngestionOptions options)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Parameters.Url] = source.Url,
+            [Parameters.Repo] = source.RepoId,
+            [Parameters.MaxFileSize] = options.MaxFileSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [Parameters.IncludeExtensions] = string.Join(',', options.IncludeExtensions),
+            [Parameters.IgnorePatterns] = string.Join('\n', options.IgnorePatterns),
+            [Parameters.CloneTimeoutSeconds] = ((int)options.CloneTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (!string.IsNullOrWhiteSpace(branch))
+        {
+            parameters[Parameters.Branch] = branch;
+        }
+
+        var retry = options.Retry;
+        DagNodeSpec[] nodes =
+        [
+            new("clone", CloneStep.StepName, Role.Coder, [], retry, options.CloneTimeout + TimeSpan.FromSeconds(30), []),
+            new("discover", DiscoverStep.StepName, Role.Coder, ["clone"], retry, options.DiscoverTimeout, []),
+            new("parse", ParseStep.StepName, Role.Coder, ["clone", "discover"], retry, options.ParseTimeout, []),
+            new("index", IndexStep.StepName, Role.Admin, ["parse"], retry, options.IndexTimeout, []),
+        ];
+        return new DagSpec(Name, nodes, options.JobTimeout, parameters);
+    }
+}

@@ -1,0 +1,103 @@
+// parse (coder): reads the discovered files and fans batches out to parse grains across the
+// cluster; each finished batch is stored at once, so a resumed parse skips what is stored.
+using System.Globalization;
+using CodeIngest.Dag;
+using CodeIngest.Parsing;
+using CodeIngest.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CodeIngest.Ingestion;
+
+public sealed class ParseStep(IOptions<IngestionOptions> options) : IDagStep
+{
+    public const string StepName = "parse";
+
+    public string Name => StepName;
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var root = context.Tools.Workspace(context.DependencyOutput("clone", "workdir"));
+        var store = context.Tools.Store;
+        var grains = context.Tools.FanOut();
+        var files = await store.GetDiscoveredFilesAsync(context.JobId, cancellationToken);
+        var alreadyParsed = await store.GetParsedPathsAsync(context.JobId, cancellationToken);
+        var todo = files.Where(f => !alreadyParsed.Contains(f.Path)).ToList();
+        var batches = MakeBatches(todo, options.Value.ParseBatchFiles, options.Value.ParseBatchBytes);
+
+        var parsed = alreadyParsed.Count;
+        var errors = 0;
+        var definitions = 0;
+        var workers = Math.Max(1, options.Value.ParseConcurrency);
+        var next = -1;
+
+        async Task Worker(int slot)
+        {
+            // One grain per worker slot: batches of a slot run one after another, slots run in parallel
+            // and are placed across the cluster's silos.
+            var grain = grains.GetGrain<IFileParseGrain>($"{context.JobId}/{slot}");
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < batches.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = batches[index];
+                var requests = new List<ParseRequest>(batch.Count);
+                var unreadable = new List<ParsedFileContent>();
+                foreach (var file in batch)
+                {
+                    try
+                    {
+                        requests.Add(new ParseRequest(file.Path, file.Language, await context.Tools.ReadWorkspaceFileAsync(root, file.Path, cancellationToken)));
+                    }
+                    catch (IOException ex)
+                    {
+                        unreadable.Add(new ParsedFileContent(new ParsedFile(file.Path, file.Language, 0, [], $"unreadable: {ex.Message}"), []));
+                    }
+                }
+
+                var results = await grain.ParseBatchAsync([.. requests]);
+                var toStore = results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(unreadable).ToList();
+                await store.SaveParsedFilesAsync(context.JobId, toStore, cancellationToken);
+                Interlocked.Add(ref errors, toStore.Count(f => f.File.Error is not null));
+                Interlocked.Add(ref definitions, toStore.Sum(f => f.File.Definitions.Length));
+                var total = Interlocked.Add(ref parsed, toStore.Count);
+                await context.ReportProgressAsync((double)total / Math.Max(1, files.Count), $"{total}/{files.Count} files");
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Math.Max(1, batches.Count))).Select(Worker));
+        return new Dictionary<string, string>
+        {
+            ["files_parsed"] = parsed.ToString(CultureInfo.InvariantCulture),
+            ["files_with_errors"] = errors.ToString(CultureInfo.InvariantCulture),
+            ["definitions"] = definitions.ToString(CultureInfo.InvariantCulture),
+            ["batches"] = batches.Count.ToString(CultureInfo.InvariantCulture),
+            ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    internal static List<List<DiscoveredFile>> MakeBatches(IReadOnlyList<DiscoveredFile> files, int maxFiles, long maxBytes)
+    {
+        var batches = new List<List<DiscoveredFile>>();
+        var current = new List<DiscoveredFile>();
+        long bytes = 0;
+        foreach (var file in files)
+        {
+            if (current.Count > 0 && (current.Count >= maxFiles || bytes + file.Size > maxBytes))
+            {
+                batches.Add(current);
+                current = [];
+                bytes = 0;
+            }
+
+            current.Add(file);
+            bytes += file.Size;
+        }
+
+        if (current.Count > 0)
+        {
+            batches.Add(current);
+        }
+
+        return batches;
+    }
+}
