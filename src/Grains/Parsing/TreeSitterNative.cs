@@ -202,6 +202,16 @@ internal static unsafe partial class TreeSitterNative
     public static partial byte* ts_node_type(TSNode node);
 
     [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_parent(TSNode node);
+
+    [LibraryImport(LibraryName)]
+    public static partial byte ts_node_is_null(TSNode node);
+
+    /// <summary>The node's type name (UTF-8, static storage in the grammar).</summary>
+    public static ReadOnlySpan<byte> NodeType(TSNode node) =>
+        System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(ts_node_type(node));
+
+    [LibraryImport(LibraryName)]
     public static partial TSTreeCursor ts_tree_cursor_new(TSNode node);
 
     [LibraryImport(LibraryName)]

@@ -314,6 +314,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
             var nameStart = (int)ts_node_start_byte(nameNode);
             var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
+            definitionNode = WidenDeclarator(definitionNode);
             var startByte = (int)ts_node_start_byte(definitionNode);
             var endByte = (int)ts_node_end_byte(definitionNode);
             var startPoint = ts_node_start_point(definitionNode);
@@ -346,6 +347,24 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
         definitions.Sort(static (a, b) => a.StartByte != b.StartByte ? a.StartByte.CompareTo(b.StartByte) : b.EndByte.CompareTo(a.EndByte));
         return [.. definitions];
+    }
+
+    // C and C++ tag a function by its function_declarator (name and parameters only). Use the
+    // enclosing function_definition instead so the range covers the body, as for other languages.
+    private static TSNode WidenDeclarator(TSNode node)
+    {
+        if (!NodeType(node).SequenceEqual("function_declarator"u8))
+        {
+            return node;
+        }
+
+        var parent = ts_node_parent(node);
+        while (ts_node_is_null(parent) == 0 && NodeType(parent).EndsWith("_declarator"u8))
+        {
+            parent = ts_node_parent(parent);
+        }
+
+        return ts_node_is_null(parent) == 0 && NodeType(parent).SequenceEqual("function_definition"u8) ? parent : node;
     }
 
     private static int KindRank(string kind) => kind == "function" ? 0 : 1;
