@@ -101,7 +101,7 @@ internal static unsafe partial class TreeSitterNative
     /// <summary>TSQuantifierZero: the capture does not occur in the pattern.</summary>
     public const int QuantifierZero = 0;
 
-    private static readonly Lazy<nint> s_library = new(LoadLibrary);
+    private static readonly Lazy<nint> LazyLibrary = new(LoadLibrary);
 
     static TreeSitterNative()
     {
@@ -116,7 +116,7 @@ internal static unsafe partial class TreeSitterNative
     }
 
     /// <summary>The handle of the loaded library (loaded on first use).</summary>
-    public static nint Library => s_library.Value;
+    public static nint Library => LazyLibrary.Value;
 
     /// <summary>The TSLanguage* of a grammar: calls <c>tree_sitter_&lt;grammar&gt;()</c>.</summary>
     public static nint Language(string grammar)
