@@ -1,0 +1,484 @@
+// Parses one file with tree-sitter and extracts its definitions with the grammar's tags query
+// (queries/<language>/tags*.scm next to the application). Thread-safe: compiled queries are shared
+// (a TSQuery is read-only once built), parsers and query cursors are pooled per caller.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
+using static CodeIngest.Parsing.TreeSitterNative;
+
+namespace CodeIngest.Parsing;
+
+public sealed unsafe class TreeSitterParser : IDisposable
+{
+    /// <summary>How long one file may take to parse before it is given up (the parse returns an error).</summary>
+    public static readonly TimeSpan DefaultParseBudget = TimeSpan.FromSeconds(5);
+
+    private const string DefinitionPrefix = "definition.";
+
+    private readonly string _queriesDirectory;
+    private readonly TimeSpan _parseBudget;
+    private readonly long _parseBudgetTicks;
+    private readonly ConcurrentDictionary<string, Lazy<CompiledLanguage>> _languages = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<Worker> _workers = [];
+    private int _disposed;
+
+    /// <param name="queriesDirectory">Folder holding <c>&lt;language&gt;/tags*.scm</c>; default <c>queries/</c> under the application directory.</param>
+    /// <param name="parseBudget">Time limit per file; default <see cref="DefaultParseBudget"/>.</param>
+    public TreeSitterParser(string? queriesDirectory = null, TimeSpan? parseBudget = null)
+    {
+        _queriesDirectory = queriesDirectory ?? Path.Combine(AppContext.BaseDirectory, "queries");
+        _parseBudget = parseBudget ?? DefaultParseBudget;
+        if (_parseBudget <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parseBudget), _parseBudget, "The parse budget must be positive.");
+        }
+
+        _parseBudgetTicks = (long)(_parseBudget.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>
+    /// Parses <paramref name="utf8Content"/> as <paramref name="language"/> (a name from <see cref="Languages"/>)
+    /// and returns its definitions sorted by start byte. Never throws for bad input: an unknown language,
+    /// invalid UTF-8, a parse over budget or syntax errors are reported in <see cref="ParsedFile.Error"/>
+    /// (with syntax errors, what parsed is kept).
+    /// </summary>
+    public ParsedFile Parse(string path, string language, ReadOnlySpan<byte> utf8Content)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(language);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+        var lines = CountLines(utf8Content);
+        var info = Languages.FromName(language);
+        if (info is null)
+        {
+            return Failed(path, language, lines,
+                $"unknown language '{language}'; supported: {string.Join(", ", Languages.All.Select(l => l.Name))}");
+        }
+
+        if (!Utf8.IsValid(utf8Content))
+        {
+            return Failed(path, info.Name, lines, $"content is not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8(utf8Content)})");
+        }
+
+        var compiled = GetLanguage(info);
+        if (compiled.Error is not null)
+        {
+            return Failed(path, info.Name, lines, compiled.Error);
+        }
+
+        var worker = Rent();
+        try
+        {
+            var tree = ParseTree(worker.Parser, compiled.Language, utf8Content);
+            if (tree == 0)
+            {
+                // A halted parse leaves state behind for resumption; drop it.
+                ts_parser_reset(worker.Parser);
+                return Failed(path, info.Name, lines, $"parsing took longer than the budget of {_parseBudget.TotalMilliseconds:0} ms");
+            }
+
+            try
+            {
+                var root = ts_tree_root_node(tree);
+                var error = ts_node_has_error(root) != 0 ? DescribeFirstError(root) : null;
+                var definitions = CollectDefinitions(compiled, worker.QueryCursor, root, utf8Content);
+                return new ParsedFile(path, info.Name, lines, definitions, error);
+            }
+            finally
+            {
+                ts_tree_delete(tree);
+            }
+        }
+        finally
+        {
+            Return(worker);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        while (_workers.TryTake(out var worker))
+        {
+            worker.Dispose();
+        }
+
+        foreach (var language in _languages.Values)
+        {
+            if (language.IsValueCreated)
+            {
+                language.Value.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The tags query of a language: inherited files (<c>tags.&lt;other&gt;.scm</c>, e.g. JavaScript's for TypeScript) first, then its own <c>tags.scm</c>.</summary>
+    internal static string LoadTagsQuerySource(string queriesDirectory, string language)
+    {
+        var directory = Path.Combine(queriesDirectory, language);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"no queries for language '{language}' in {directory}");
+        }
+
+        var inherited = Directory.GetFiles(directory, "tags.*.scm")
+            .Where(f => Path.GetFileName(f) != "tags.scm")
+            .Order(StringComparer.Ordinal);
+        var source = new StringBuilder();
+        foreach (var file in inherited.Append(Path.Combine(directory, "tags.scm")).Where(File.Exists))
+        {
+            source.Append(File.ReadAllText(file)).Append('\n');
+        }
+
+        return source.Length > 0 ? source.ToString() : throw new FileNotFoundException($"no tags.scm for language '{language}' in {directory}");
+    }
+
+    /// <summary>Disables every pattern that captures no <c>@definition.*</c> node (references and the like): nothing would be kept from them.</summary>
+    internal static void DisableNonDefinitionPatterns(nint query)
+    {
+        var captureCount = ts_query_capture_count(query);
+        var definitionCaptures = Enumerable.Range(0, (int)captureCount)
+            .Where(i => CaptureName(query, (uint)i).StartsWith(DefinitionPrefix, StringComparison.Ordinal))
+            .Select(i => (uint)i)
+            .ToArray();
+        var patternCount = ts_query_pattern_count(query);
+        for (uint pattern = 0; pattern < patternCount; pattern++)
+        {
+            if (!definitionCaptures.Any(c => ts_query_capture_quantifier_for_id(query, pattern, c) != QuantifierZero))
+            {
+                ts_query_disable_pattern(query, pattern);
+            }
+        }
+    }
+
+    internal static int CountLines(ReadOnlySpan<byte> content) =>
+        content.IsEmpty ? 0 : content.Count((byte)'\n') + (content[^1] == (byte)'\n' ? 0 : 1);
+
+    private static ParsedFile Failed(string path, string language, int lines, string error) =>
+        new(path, language, lines, [], error);
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> content)
+    {
+        var offset = 0;
+        while (offset < content.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(content[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return offset;
+    }
+
+    private CompiledLanguage GetLanguage(LanguageInfo info) =>
+        _languages.GetOrAdd(info.Name, static (_, state) => new Lazy<CompiledLanguage>(
+            () => CompiledLanguage.Create(state.info, state.directory)), (info, directory: _queriesDirectory)).Value;
+
+    private Worker Rent() => _workers.TryTake(out var worker) ? worker : new Worker();
+
+    private void Return(Worker worker)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            worker.Dispose();
+        }
+        else
+        {
+            _workers.Add(worker);
+        }
+    }
+
+    private nint ParseTree(nint parser, nint language, ReadOnlySpan<byte> content)
+    {
+        if (ts_parser_set_language(parser, language) == 0)
+        {
+            throw new InvalidOperationException("The tree-sitter runtime rejected the grammar (ABI version mismatch).");
+        }
+
+        byte empty = 0;
+        fixed (byte* data = content)
+        {
+            var state = new InputState
+            {
+                Data = data != null ? data : &empty,
+                Length = (uint)content.Length,
+                Deadline = Stopwatch.GetTimestamp() + _parseBudgetTicks,
+            };
+            var input = new TSInput { Payload = &state, Read = &ReadInput, Encoding = 0 };
+            var options = new TSParseOptions { Payload = &state, ProgressCallback = &OnProgress };
+            return ts_parser_parse_with_options(parser, 0, input, options);
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static byte* ReadInput(void* payload, uint byteIndex, TSPoint position, uint* bytesRead)
+    {
+        var state = (InputState*)payload;
+        if (byteIndex >= state->Length)
+        {
+            *bytesRead = 0;
+            return state->Data;
+        }
+
+        *bytesRead = state->Length - byteIndex;
+        return state->Data + byteIndex;
+    }
+
+    [UnmanagedCallersOnly]
+    private static byte OnProgress(TSParseState* parseState) =>
+        Stopwatch.GetTimestamp() > ((InputState*)parseState->Payload)->Deadline ? (byte)1 : (byte)0;
+
+    // Depth-first walk into the subtrees that contain an error, stopping at the first ERROR or MISSING node.
+    private static string DescribeFirstError(TSNode root)
+    {
+        var cursor = ts_tree_cursor_new(root);
+        try
+        {
+            while (true)
+            {
+                var node = ts_tree_cursor_current_node(&cursor);
+                var isMissing = ts_node_is_missing(node) != 0;
+                if (isMissing || ts_node_is_error(node) != 0)
+                {
+                    var point = ts_node_start_point(node);
+                    var where = $"syntax error at line {point.Row + 1}, column {point.Column + 1}";
+                    return isMissing ? $"{where} (missing {Marshal.PtrToStringUTF8((nint)ts_node_type(node))})" : where;
+                }
+
+                if (ts_node_has_error(node) != 0 && ts_tree_cursor_goto_first_child(&cursor) != 0)
+                {
+                    continue;
+                }
+
+                while (ts_tree_cursor_goto_next_sibling(&cursor) == 0)
+                {
+                    if (ts_tree_cursor_goto_parent(&cursor) == 0)
+                    {
+                        var point = ts_node_start_point(root);
+                        return $"syntax error at line {point.Row + 1}, column {point.Column + 1}";
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ts_tree_cursor_delete(&cursor);
+        }
+    }
+
+    private static Definition[] CollectDefinitions(CompiledLanguage compiled, nint queryCursor, TSNode root, ReadOnlySpan<byte> content)
+    {
+        ts_query_cursor_exec(queryCursor, compiled.Query, root);
+        List<Definition>? definitions = null;
+        Dictionary<(int Start, int End, string Name), int>? seen = null;
+        TSQueryMatch match;
+        while (ts_query_cursor_next_match(queryCursor, &match) != 0)
+        {
+            var captures = new ReadOnlySpan<TSQueryCapture>(match.Captures, match.CaptureCount);
+            string? kind = null;
+            TSNode definitionNode = default, nameNode = default;
+            var hasName = false;
+            foreach (ref readonly var capture in captures)
+            {
+                if (kind is null && compiled.KindByCapture[capture.Index] is { } captureKind)
+                {
+                    kind = captureKind;
+                    definitionNode = capture.Node;
+                }
+                else if (!hasName && capture.Index == compiled.NameCapture)
+                {
+                    nameNode = capture.Node;
+                    hasName = true;
+                }
+            }
+
+            if (kind is null || !hasName)
+            {
+                continue;
+            }
+
+            if (compiled.PredicatesByPattern[match.PatternIndex] is { } predicates && !QueryPredicate.AllHold(predicates, captures, content))
+            {
+                continue;
+            }
+
+            var nameStart = (int)ts_node_start_byte(nameNode);
+            var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
+            definitionNode = WidenDeclarator(definitionNode);
+            var startByte = (int)ts_node_start_byte(definitionNode);
+            var endByte = (int)ts_node_end_byte(definitionNode);
+            var startPoint = ts_node_start_point(definitionNode);
+            var endPoint = ts_node_end_point(definitionNode);
+            // A node that ends at column 0 ends with the previous line's newline.
+            var endLine = endPoint.Column == 0 && endByte > startByte ? (int)endPoint.Row : (int)endPoint.Row + 1;
+            var definition = new Definition(name, kind, (int)startPoint.Row + 1, endLine, startByte, endByte);
+
+            definitions ??= [];
+            seen ??= [];
+            // The same node tagged twice (Rust: a method is also a function_item) keeps the more specific kind.
+            if (seen.TryGetValue((startByte, endByte, name), out var existing))
+            {
+                if (KindRank(kind) > KindRank(definitions[existing].Kind))
+                {
+                    definitions[existing] = definition;
+                }
+
+                continue;
+            }
+
+            seen[(startByte, endByte, name)] = definitions.Count;
+            definitions.Add(definition);
+        }
+
+        if (definitions is null)
+        {
+            return [];
+        }
+
+        definitions.Sort(static (a, b) => a.StartByte != b.StartByte ? a.StartByte.CompareTo(b.StartByte) : b.EndByte.CompareTo(a.EndByte));
+        return [.. definitions];
+    }
+
+    // C and C++ tag a function by its function_declarator (name and parameters only). Use the
+    // enclosing function_definition instead so the range covers the body, as for other languages.
+    private static TSNode WidenDeclarator(TSNode node)
+    {
+        if (!NodeType(node).SequenceEqual("function_declarator"u8))
+        {
+            return node;
+        }
+
+        var parent = ts_node_parent(node);
+        while (ts_node_is_null(parent) == 0 && NodeType(parent).EndsWith("_declarator"u8))
+        {
+            parent = ts_node_parent(parent);
+        }
+
+        return ts_node_is_null(parent) == 0 && NodeType(parent).SequenceEqual("function_definition"u8) ? parent : node;
+    }
+
+    private static int KindRank(string kind) => kind == "function" ? 0 : 1;
+
+    private struct InputState
+    {
+        public byte* Data;
+        public uint Length;
+        public long Deadline;
+    }
+
+    private sealed class Worker : IDisposable
+    {
+        public nint Parser { get; } = ts_parser_new();
+
+        public nint QueryCursor { get; } = ts_query_cursor_new();
+
+        public void Dispose()
+        {
+            ts_parser_delete(Parser);
+            ts_query_cursor_delete(QueryCursor);
+        }
+    }
+
+    private sealed class CompiledLanguage : IDisposable
+    {
+        private CompiledLanguage(string? error) => Error = error;
+
+        /// <summary>Why the language cannot be used (missing query, library or grammar); null when it can.</summary>
+        public string? Error { get; }
+
+        public nint Language { get; private init; }
+
+        public nint Query { get; private init; }
+
+        /// <summary>Per capture id: the definition kind for <c>@definition.*</c> captures, otherwise null.</summary>
+        public string?[] KindByCapture { get; private init; } = [];
+
+        public uint NameCapture { get; private init; } = uint.MaxValue;
+
+        public QueryPredicate[]?[] PredicatesByPattern { get; private init; } = [];
+
+        public static CompiledLanguage Create(LanguageInfo info, string queriesDirectory)
+        {
+            string source;
+            nint language;
+            try
+            {
+                source = LoadTagsQuerySource(queriesDirectory, info.Name);
+                language = TreeSitterNative.Language(info.Grammar);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or InvalidOperationException or BadImageFormatException)
+            {
+                return new CompiledLanguage($"{info.Name} cannot be parsed here: {ex.Message}");
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(source);
+            uint errorOffset, errorType;
+            nint query;
+            fixed (byte* p = bytes)
+            {
+                query = ts_query_new(language, p, (uint)bytes.Length, &errorOffset, &errorType);
+            }
+
+            if (query == 0)
+            {
+                var near = Encoding.UTF8.GetString(bytes, (int)errorOffset, Math.Min(40, bytes.Length - (int)errorOffset));
+                return new CompiledLanguage($"the tags query of {info.Name} does not compile (error {errorType} at offset {errorOffset}, near '{near}')");
+            }
+
+            var captureCount = ts_query_capture_count(query);
+            var kinds = new string?[captureCount];
+            var nameCapture = uint.MaxValue;
+            for (uint i = 0; i < captureCount; i++)
+            {
+                var captureName = CaptureName(query, i);
+                if (captureName.StartsWith(DefinitionPrefix, StringComparison.Ordinal))
+                {
+                    kinds[i] = captureName[DefinitionPrefix.Length..];
+                }
+                else if (captureName == "name")
+                {
+                    nameCapture = i;
+                }
+            }
+
+            DisableNonDefinitionPatterns(query);
+            var patternCount = ts_query_pattern_count(query);
+            var predicates = new QueryPredicate[]?[patternCount];
+            for (uint pattern = 0; pattern < patternCount; pattern++)
+            {
+                if (!QueryPredicate.TryParse(query, pattern, out predicates[pattern]))
+                {
+                    // A predicate this runtime cannot evaluate (e.g. a regex .NET rejects): drop the pattern rather than over-report.
+                    ts_query_disable_pattern(query, pattern);
+                }
+            }
+
+            return new CompiledLanguage(null)
+            {
+                Language = language,
+                Query = query,
+                KindByCapture = kinds,
+                NameCapture = nameCapture,
+                PredicatesByPattern = predicates,
+            };
+        }
+
+        public void Dispose()
+        {
+            if (Query != 0)
+            {
+                ts_query_delete(Query);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Builds libcodeingest_treesitter.so (tree-sitter C runtime + every grammar pinned in
+# grammars.lock.json) and copies the grammars' queries next to it.
+#
+#   build-treesitter.sh OUTDIR CACHEDIR
+#
+# OUTDIR receives libcodeingest_treesitter.so and queries/<language>/*.scm.
+# CACHEDIR keeps the npm tarballs, their extracted sources and the object files, so a
+# second run only relinks when nothing changed. Tarballs are verified against the lock's
+# sha512 integrity every time they are used; a mismatch stops the build.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+    echo "usage: $0 OUTDIR CACHEDIR" >&2
+    exit 2
+fi
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+lock="$script_dir/grammars.lock.json"
+mkdir -p "$1" "$2"
+out="$(cd "$1" && pwd)"
+cache="$(cd "$2" && pwd)"
+library_name="libcodeingest_treesitter.so"
+
+fail() {
+    echo "build-treesitter: error: $*" >&2
+    exit 1
+}
+
+for tool in python3 npm tar make "${CC:-gcc}"; do
+    command -v "$tool" >/dev/null 2>&1 || fail "'$tool' is required but was not found on PATH"
+done
+[[ -f "$lock" ]] || fail "lock file not found: $lock"
+
+# Reads the lock. Modes: packages (name version integrity), parsers (pkg-dir lang symbol src),
+# runtime (pkg-dir source include...), queries (pkg-dir language path as).
+read_lock() {
+    python3 - "$lock" "$1" "$cache" <<'PY'
+import json, sys
+lock = json.load(open(sys.argv[1]))
+mode = sys.argv[2]
+def pkg_dir(p):
+    return (p["package"].lstrip("@").replace("/", "-")) + "-" + p["version"]
+runtime = lock["runtime"]
+grammars = lock["grammars"]
+if mode == "packages":
+    # Also prints the SRI of an already cached tarball ("-" when absent), so a warm run
+    # verifies everything in one interpreter start.
+    import base64, hashlib, os
+    cache = sys.argv[3]
+    for p in [runtime] + grammars:
+        tarball = os.path.join(cache, "tarballs", pkg_dir(p) + ".tgz")
+        actual = "-"
+        if os.path.isfile(tarball):
+            with open(tarball, "rb") as f:
+                actual = "sha512-" + base64.b64encode(hashlib.sha512(f.read()).digest()).decode()
+        print(p["package"], p["version"], p["integrity"], pkg_dir(p), actual)
+elif mode == "runtime":
+    print(pkg_dir(runtime), runtime["source"], *runtime["include"])
+elif mode == "parsers":
+    for g in grammars:
+        for p in g["parsers"]:
+            print(pkg_dir(g), p["language"], p["symbol"], p["src"])
+elif mode == "queries":
+    for g in grammars:
+        for q in g.get("queries", []):
+            print(pkg_dir(g), q["language"], q["path"], q["as"])
+else:
+    sys.exit("unknown mode " + mode)
+PY
+}
+
+sri_of() {
+    python3 -c 'import base64, hashlib, sys
+h = hashlib.sha512()
+with open(sys.argv[1], "rb") as f:
+    for chunk in iter(lambda: f.read(1 << 20), b""):
+        h.update(chunk)
+print("sha512-" + base64.b64encode(h.digest()).decode())' "$1"
+}
+
+# 1. Fetch, verify and extract every package.
+mkdir -p "$cache/tarballs" "$cache/src" "$cache/obj"
+while read -r name version integrity dir cached_sri; do
+    tarball="$cache/tarballs/$dir.tgz"
+    if [[ -f "$tarball" && "$cached_sri" != "$integrity" ]]; then
+        echo "build-treesitter: cached $tarball does not match the lock; fetching again" >&2
+        rm -f "$tarball"
+    fi
+    if [[ ! -f "$tarball" ]]; then
+        echo "build-treesitter: npm pack $name@$version"
+        tmp="$(mktemp -d "$cache/tarballs/.pack.XXXXXX")"
+        if ! (cd "$tmp" && npm pack "$name@$version" --silent >/dev/null 2>"$tmp/npm.log"); then
+            cat "$tmp/npm.log" >&2
+            rm -rf "$tmp"
+            fail "npm pack $name@$version failed (is the npm registry reachable?)"
+        fi
+        packed=("$tmp"/*.tgz)
+        [[ -f "${packed[0]}" ]] || { rm -rf "$tmp"; fail "npm pack $name@$version produced no tarball"; }
+        mv "${packed[0]}" "$tarball"
+        rm -rf "$tmp"
+        cached_sri="$(sri_of "$tarball")"
+    fi
+    if [[ "$cached_sri" != "$integrity" ]]; then
+        fail "integrity mismatch for $name@$version
+  expected (lock): $integrity
+  actual:          $cached_sri
+  tarball:         $tarball
+Refusing to build from an unverified package. If the lock is wrong, fix it with: npm view $name@$version dist.integrity"
+    fi
+    src="$cache/src/$dir"
+    if [[ ! -f "$src/.extracted" || "$(cat "$src/.extracted")" != "$integrity" ]]; then
+        rm -rf "$src"
+        mkdir -p "$src"
+        tar xzf "$tarball" -C "$src" --strip-components=1 || fail "could not extract $tarball"
+        echo "$integrity" >"$src/.extracted"
+    fi
+done < <(read_lock packages)
+
+# 2. Generate a makefile for the objects and the library (rewritten only when it changes, so
+#    make's timestamps keep a second run from recompiling).
+cc="${CC:-gcc}"
+runtime_flags="-O2 -fPIC -std=c11 -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE"
+grammar_flags="-O2 -fPIC -fvisibility=hidden"
+mk="$cache/build.mk.new"
+{
+    echo "# Generated by build-treesitter.sh from grammars.lock.json; do not edit."
+    echo "CC := $cc"
+    objects=()
+    read -r rdir rsource rincludes < <(read_lock runtime)
+    [[ -f "$cache/src/$rdir/$rsource" ]] || fail "runtime source $rsource not found in $rdir"
+    incs=""
+    for inc in $rincludes; do incs+=" -I$cache/src/$rdir/$inc"; done
+    obj="$cache/obj/$rdir/lib.o"
+    objects+=("$obj")
+    echo "$obj: $cache/src/$rdir/$rsource $cache/flags.stamp"
+    printf '\t@mkdir -p $(@D)\n\t$(CC) %s%s -c $< -o $@\n' "$runtime_flags" "$incs"
+    while read -r gdir language symbol gsrc; do
+        srcdir="$cache/src/$gdir/$gsrc"
+        [[ -f "$srcdir/parser.c" ]] || fail "$gdir: $gsrc/parser.c not found (language $language)"
+        grep -q "$symbol(void)" "$srcdir/parser.c" || fail "$gdir: $gsrc/parser.c does not define $symbol"
+        if compgen -G "$srcdir/scanner.cc" >/dev/null; then
+            fail "$gdir: $gsrc has a C++ scanner (scanner.cc); only C scanners are supported"
+        fi
+        for file in parser scanner; do
+            [[ -f "$srcdir/$file.c" ]] || continue
+            obj="$cache/obj/$gdir/$language-$file.o"
+            objects+=("$obj")
+            echo "$obj: $srcdir/$file.c $cache/flags.stamp"
+            printf '\t@mkdir -p $(@D)\n\t$(CC) %s -I%s -c $< -o $@\n' "$grammar_flags" "$srcdir"
+        done
+    done < <(read_lock parsers)
+    echo "$out/$library_name: ${objects[*]}"
+    printf '\t$(CC) -shared -Wl,-s -o $@.tmp $^ && mv -f $@.tmp $@\n'
+} >"$mk"
+stamp_text="$cc|$runtime_flags|$grammar_flags"
+if [[ ! -f "$cache/flags.stamp" || "$(cat "$cache/flags.stamp")" != "$stamp_text" ]]; then
+    echo "$stamp_text" >"$cache/flags.stamp"
+fi
+if cmp -s "$mk" "$cache/build.mk"; then rm -f "$mk"; else mv -f "$mk" "$cache/build.mk"; fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+echo "build-treesitter: compiling with $jobs jobs"
+make --no-print-directory -f "$cache/build.mk" -j"$jobs" "$out/$library_name" \
+    || fail "compiling the tree-sitter runtime or a grammar failed (see the compiler output above)"
+
+# 3. Queries: rebuilt from scratch each run so removed grammars leave nothing behind.
+staging="$out/queries.tmp"
+rm -rf "$staging"
+while read -r qdir language path as; do
+    file="$cache/src/$qdir/$path"
+    [[ -f "$file" ]] || fail "$qdir: query $path not found (language $language)"
+    mkdir -p "$staging/$language"
+    cp "$file" "$staging/$language/$as"
+done < <(read_lock queries)
+rm -rf "$out/queries"
+mv "$staging" "$out/queries"
+echo "build-treesitter: $out/$library_name and $out/queries ready"
