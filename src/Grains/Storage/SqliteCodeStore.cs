@@ -24,7 +24,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     // bm25 column weights: text, path, symbol, words.
     private const string Bm25 = "bm25(chunks_fts, 1.0, 2.0, 6.0, 1.5)";
 
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
 
     private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
 
@@ -377,7 +377,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task PublishSnapshotAsync(string snapshotId, SnapshotStats stats, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stats);
-        var statsJson = JsonSerializer.Serialize(stats, s_json);
+        var statsJson = JsonSerializer.Serialize(stats, StatsJsonOptions);
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

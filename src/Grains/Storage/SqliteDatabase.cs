@@ -25,7 +25,7 @@ internal static class SqliteDatabase
     /// <summary>How long a writer waits for another process's write lock before giving up.</summary>
     public const int BusyTimeoutMilliseconds = 30_000;
 
-    private static readonly ConcurrentDictionary<string, bool> s_walEnabled = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, bool> WalEnabled = new(StringComparer.Ordinal);
 
     public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
     {
@@ -50,7 +50,7 @@ internal static class SqliteDatabase
                 await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (!s_walEnabled.ContainsKey(databasePath))
+            if (!WalEnabled.ContainsKey(databasePath))
             {
                 await using var wal = connection.CreateCommand();
                 wal.CommandText = "PRAGMA journal_mode = WAL;";
@@ -60,7 +60,7 @@ internal static class SqliteDatabase
                     throw new StoreUnavailableException($"cannot use SQLite database '{databasePath}': WAL journal mode could not be enabled (got '{mode}'); is the file on a read-only or network file system?");
                 }
 
-                s_walEnabled[databasePath] = true;
+                WalEnabled[databasePath] = true;
             }
 
             return connection;

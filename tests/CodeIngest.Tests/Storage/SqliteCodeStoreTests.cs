@@ -33,7 +33,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     private static ParsedFileContent Python(string path, string source, params Definition[] definitions) =>
         new(new ParsedFile(path, "python", source.Split('\n').Length, definitions, null), Encoding.UTF8.GetBytes(source));
 
-    private static readonly Definition[] s_pythonDefinitions =
+    private static readonly Definition[] PythonDefinitions =
     [
         new("parse_file", "function", 3, 4, 0, 0),
         new("HttpServer", "class", 6, 8, 0, 0),
@@ -75,7 +75,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Round_trip_of_discovery_parsed_files_and_definitions()
     {
         var store = await NewStoreAsync();
-        var files = new[] { Python("src/app.py", PythonSource, s_pythonDefinitions), Python("src/empty.py", string.Empty) };
+        var files = new[] { Python("src/app.py", PythonSource, PythonDefinitions), Python("src/empty.py", string.Empty) };
         await IngestAsync(store, "s1", "abc123", files, publish: false);
 
         var discovered = await store.GetDiscoveredFilesAsync("s1", Ct);
@@ -93,7 +93,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
         Assert.Equal("src/app.py", app.Path);
         Assert.Equal(PythonSource, app.Text);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(PythonSource))), app.ContentHash);
-        Assert.Equal(s_pythonDefinitions, app.Definitions);
+        Assert.Equal(PythonDefinitions, app.Definitions);
         Assert.Null(app.ParseError);
         Assert.Empty(stored[1].Definitions);
         Assert.Equal(string.Empty, stored[1].Text);
@@ -110,7 +110,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Unpublished_snapshot_is_invisible_and_published_one_is_searchable()
     {
         var store = await NewStoreAsync();
-        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, s_pythonDefinitions)], publish: false);
+        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: false);
 
         Assert.Empty(await store.SearchAsync("parse_file", null, 10, Ct));
         Assert.Empty(await store.FindSymbolsAsync(null, null, null, 100, Ct));
@@ -132,7 +132,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Search_finds_identifiers_by_one_of_their_words()
     {
         var store = await NewStoreAsync();
-        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, s_pythonDefinitions)], publish: true);
+        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true);
 
         // snake_case: "parse" is a word of parse_file.
         var parse = await store.SearchAsync("parse", null, 10, Ct);
@@ -163,7 +163,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Search_with_hostile_input_does_not_throw(string query)
     {
         var store = await NewStoreAsync();
-        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, s_pythonDefinitions)], publish: true);
+        await IngestAsync(store, "s1", "abc123", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true);
 
         var hits = await store.SearchAsync(query, null, 10, Ct);
 
@@ -235,7 +235,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Repos_are_listed_with_counts()
     {
         var store = await NewStoreAsync();
-        await IngestAsync(store, "a1", "ca", [Python("src/app.py", PythonSource, s_pythonDefinitions), Python("x.py", "x = 1\n")], publish: true, repo: "local/alpha");
+        await IngestAsync(store, "a1", "ca", [Python("src/app.py", PythonSource, PythonDefinitions), Python("x.py", "x = 1\n")], publish: true, repo: "local/alpha");
         await IngestAsync(store, "b1", "cb", [Python("y.py", "y = 2\n")], publish: true, repo: "github.com/z/beta");
 
         var repos = await store.ListReposAsync(Ct);
@@ -255,7 +255,7 @@ public sealed class SqliteCodeStoreTests : IDisposable
     public async Task Saving_chunks_again_replaces_them_and_their_index()
     {
         var store = await NewStoreAsync();
-        await IngestAsync(store, "s1", "c1", [Python("src/app.py", PythonSource, s_pythonDefinitions)], publish: true);
+        await IngestAsync(store, "s1", "c1", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true);
         await store.SaveChunksAsync("s1", [new CodeChunk("src/app.py", "python", "zebra", "function", 1, 1, "def zebra(): pass")], Ct);
 
         Assert.Empty(await store.SearchAsync("parse_file", null, 10, Ct));
@@ -320,6 +320,16 @@ public sealed class SqliteCodeStoreTests : IDisposable
 
         Assert.Contains(path, ex.Message);
         Assert.Contains("does not exist", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_directory_as_database_path_fails_with_a_message_naming_the_path()
+    {
+        var store = new SqliteCodeStore(_db.Directory);
+
+        var ex = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.InitializeAsync(Ct));
+
+        Assert.Contains(_db.Directory, ex.Message);
     }
 
     [Theory]
