@@ -1,0 +1,692 @@
+// The embedded code store: one SQLite file (WAL, busy timeout, a connection per operation) with FTS5 for
+// lexical search. Readers only ever see each repository's latest *published* snapshot (repos.latest_snapshot),
+// so a half-written ingest is invisible until PublishSnapshotAsync flips the pointer in one transaction.
+//
+// Tokenizer: unicode61 with tokenchars '_' keeps snake_case identifiers whole in the text column (so
+// "parse_file" matches exactly), and the extra `words` column holds every identifier of the chunk split
+// into its lower-case words (ParseFile, parse_file -> parse file) so one word of a name finds it.
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CodeIngest.Parsing;
+using CodeIngest.Search;
+using Microsoft.Data.Sqlite;
+
+namespace CodeIngest.Storage;
+
+public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
+{
+    private const int SchemaVersion = 1;
+    private const int SnippetLines = 6;
+
+    // bm25 column weights: text, path, symbol, words.
+    private const string Bm25 = "bm25(chunks_fts, 1.0, 2.0, 6.0, 1.5)";
+
+    private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
+
+    private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
+
+    public string DatabasePath => _databasePath;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => RunAsync(async connection =>
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = connection.Command(Schema, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var version = connection.Command("SELECT MAX(version) FROM schema_version", transaction))
+        {
+            var current = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            var currentVersion = current is long v ? (int)v : 0;
+            if (currentVersion > SchemaVersion)
+            {
+                throw new StoreUnavailableException($"SQLite database '{_databasePath}' has schema version {currentVersion}, newer than this build understands ({SchemaVersion}); upgrade CodeIngest.");
+            }
+
+            if (currentVersion < SchemaVersion)
+            {
+                await using var insert = connection.Command("INSERT INTO schema_version(version, applied_at) VALUES ($v, $at)", transaction)
+                    .With("$v", SchemaVersion).With("$at", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }, cancellationToken);
+
+    public Task BeginSnapshotAsync(SnapshotInfo snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var repo = connection.Command(
+                "INSERT INTO repos(repo, url) VALUES ($repo, $url) ON CONFLICT(repo) DO UPDATE SET url = excluded.url", transaction)
+                .With("$repo", snapshot.Repo).With("$url", snapshot.Url))
+            {
+                await repo.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var snap = connection.Command(
+                """
+                INSERT INTO snapshots(snapshot_id, repo, url, branch, commit_sha, created_at, completed)
+                VALUES ($id, $repo, $url, $branch, $commit, $created, 0)
+                ON CONFLICT(snapshot_id) DO UPDATE SET repo = excluded.repo, url = excluded.url, branch = excluded.branch,
+                    commit_sha = excluded.commit_sha, created_at = excluded.created_at
+                """, transaction)
+                .With("$id", snapshot.SnapshotId).With("$repo", snapshot.Repo).With("$url", snapshot.Url)
+                .With("$branch", snapshot.Branch).With("$commit", snapshot.Commit).With("$created", Format(snapshot.CreatedAt)))
+            {
+                await snap.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task SaveDiscoveryAsync(string snapshotId, IReadOnlyList<DiscoveredFile> files, IReadOnlyList<SkippedFile> skipped, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(skipped);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var delete = connection.Command(
+                "DELETE FROM discovered_files WHERE snapshot_id = $s; DELETE FROM skipped_files WHERE snapshot_id = $s;", transaction).With("$s", snapshotId))
+            {
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var insert = connection.Command(
+                "INSERT OR REPLACE INTO discovered_files(snapshot_id, path, language, size) VALUES ($s, $path, $language, $size)", transaction))
+            {
+                insert.With("$s", snapshotId);
+                var path = insert.Parameters.Add("$path", SqliteType.Text);
+                var language = insert.Parameters.Add("$language", SqliteType.Text);
+                var size = insert.Parameters.Add("$size", SqliteType.Integer);
+                foreach (var file in files)
+                {
+                    path.Value = file.Path;
+                    language.Value = file.Language;
+                    size.Value = file.Size;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await using (var insert = connection.Command(
+                "INSERT OR REPLACE INTO skipped_files(snapshot_id, path, reason) VALUES ($s, $path, $reason)", transaction))
+            {
+                insert.With("$s", snapshotId);
+                var path = insert.Parameters.Add("$path", SqliteType.Text);
+                var reason = insert.Parameters.Add("$reason", SqliteType.Text);
+                foreach (var file in skipped)
+                {
+                    path.Value = file.Path;
+                    reason.Value = file.Reason;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DiscoveredFile>> GetDiscoveredFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<DiscoveredFile>>(async connection =>
+        {
+            var result = new List<DiscoveredFile>();
+            await using var command = connection.Command("SELECT path, language, size FROM discovered_files WHERE snapshot_id = $s ORDER BY path").With("$s", snapshotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new DiscoveredFile(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<SkippedFile>> GetSkippedFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<SkippedFile>>(async connection =>
+        {
+            var result = new List<SkippedFile>();
+            await using var command = connection.Command("SELECT path, reason FROM skipped_files WHERE snapshot_id = $s ORDER BY path").With("$s", snapshotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new SkippedFile(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task<IReadOnlySet<string>> GetParsedPathsAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlySet<string>>(async connection =>
+        {
+            var result = new HashSet<string>(StringComparer.Ordinal);
+            await using var command = connection.Command("SELECT path FROM snapshot_files WHERE snapshot_id = $s").With("$s", snapshotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(reader.GetString(0));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task SaveParsedFilesAsync(string snapshotId, IReadOnlyList<ParsedFileContent> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Hash and decode outside the write transaction so the lock is held as briefly as possible.
+        var prepared = files.Select(f => (f.File, Hash: Convert.ToHexStringLower(SHA256.HashData(f.Content)), Text: Encoding.UTF8.GetString(f.Content))).ToList();
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var content = connection.Command("INSERT OR IGNORE INTO contents(hash, text) VALUES ($hash, $text)", transaction);
+            var contentHash = content.Parameters.Add("$hash", SqliteType.Text);
+            var contentText = content.Parameters.Add("$text", SqliteType.Text);
+
+            await using var file = connection.Command(
+                "INSERT OR REPLACE INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error) VALUES ($s, $path, $language, $hash, $lines, $error)", transaction);
+            file.With("$s", snapshotId);
+            var filePath = file.Parameters.Add("$path", SqliteType.Text);
+            var fileLanguage = file.Parameters.Add("$language", SqliteType.Text);
+            var fileHash = file.Parameters.Add("$hash", SqliteType.Text);
+            var fileLines = file.Parameters.Add("$lines", SqliteType.Integer);
+            var fileError = file.Parameters.Add("$error", SqliteType.Text);
+
+            await using var deleteDefinitions = connection.Command("DELETE FROM definitions WHERE snapshot_id = $s AND path = $path", transaction);
+            deleteDefinitions.With("$s", snapshotId);
+            var deletePath = deleteDefinitions.Parameters.Add("$path", SqliteType.Text);
+
+            await using var definition = connection.Command(
+                """
+                INSERT INTO definitions(snapshot_id, path, ordinal, name, kind, start_line, end_line, start_byte, end_byte)
+                VALUES ($s, $path, $ordinal, $name, $kind, $startLine, $endLine, $startByte, $endByte)
+                """, transaction);
+            definition.With("$s", snapshotId);
+            var defPath = definition.Parameters.Add("$path", SqliteType.Text);
+            var defOrdinal = definition.Parameters.Add("$ordinal", SqliteType.Integer);
+            var defName = definition.Parameters.Add("$name", SqliteType.Text);
+            var defKind = definition.Parameters.Add("$kind", SqliteType.Text);
+            var defStartLine = definition.Parameters.Add("$startLine", SqliteType.Integer);
+            var defEndLine = definition.Parameters.Add("$endLine", SqliteType.Integer);
+            var defStartByte = definition.Parameters.Add("$startByte", SqliteType.Integer);
+            var defEndByte = definition.Parameters.Add("$endByte", SqliteType.Integer);
+
+            foreach (var (parsed, hash, text) in prepared)
+            {
+                contentHash.Value = hash;
+                contentText.Value = text;
+                await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                filePath.Value = parsed.Path;
+                fileLanguage.Value = parsed.Language;
+                fileHash.Value = hash;
+                fileLines.Value = parsed.Lines;
+                fileError.Value = (object?)parsed.Error ?? DBNull.Value;
+                await file.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                deletePath.Value = parsed.Path;
+                await deleteDefinitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                defPath.Value = parsed.Path;
+                var ordinal = 0;
+                foreach (var d in parsed.Definitions ?? [])
+                {
+                    defOrdinal.Value = ordinal++;
+                    defName.Value = d.Name;
+                    defKind.Value = d.Kind;
+                    defStartLine.Value = d.StartLine;
+                    defEndLine.Value = d.EndLine;
+                    defStartByte.Value = d.StartByte;
+                    defEndByte.Value = d.EndByte;
+                    await definition.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<StoredFile>>(async connection =>
+        {
+            var definitions = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
+            await using (var command = connection.Command(
+                "SELECT path, name, kind, start_line, end_line, start_byte, end_byte FROM definitions WHERE snapshot_id = $s ORDER BY path, ordinal").With("$s", snapshotId))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var path = reader.GetString(0);
+                    if (!definitions.TryGetValue(path, out var list))
+                    {
+                        definitions[path] = list = [];
+                    }
+
+                    list.Add(new Definition(reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+                }
+            }
+
+            var result = new List<StoredFile>();
+            await using (var command = connection.Command(
+                """
+                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text
+                FROM snapshot_files f JOIN contents c ON c.hash = f.hash
+                WHERE f.snapshot_id = $s ORDER BY f.path
+                """).With("$s", snapshotId))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var path = reader.GetString(0);
+                    result.Add(new StoredFile(
+                        path,
+                        reader.GetString(1),
+                        reader.GetString(2),
+                        reader.GetInt32(3),
+                        reader.GetNullableString(4),
+                        definitions.TryGetValue(path, out var list) ? list : [],
+                        reader.GetString(5)));
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var prepared = chunks.Select(c => (Chunk: c, Words: SplitIdentifiers(c.Text + " " + c.Path))).ToList();
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // External-content FTS5: remove the old rows from the index with the 'delete' command before the rows themselves.
+            await using (var delete = connection.Command(
+                """
+                INSERT INTO chunks_fts(chunks_fts, rowid, text, path, symbol, words)
+                    SELECT 'delete', chunk_id, text, path, COALESCE(symbol, ''), words FROM chunks WHERE snapshot_id = $s;
+                DELETE FROM chunks WHERE snapshot_id = $s;
+                """, transaction).With("$s", snapshotId))
+            {
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var insert = connection.Command(
+                """
+                INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
+                VALUES ($s, $path, $language, $symbol, $kind, $start, $end, $text, $words) RETURNING chunk_id
+                """, transaction);
+            insert.With("$s", snapshotId);
+            var path = insert.Parameters.Add("$path", SqliteType.Text);
+            var language = insert.Parameters.Add("$language", SqliteType.Text);
+            var symbol = insert.Parameters.Add("$symbol", SqliteType.Text);
+            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+            var start = insert.Parameters.Add("$start", SqliteType.Integer);
+            var end = insert.Parameters.Add("$end", SqliteType.Integer);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            var words = insert.Parameters.Add("$words", SqliteType.Text);
+
+            await using var index = connection.Command(
+                "INSERT INTO chunks_fts(rowid, text, path, symbol, words) VALUES ($id, $text, $path, $symbol, $words)", transaction);
+            var indexId = index.Parameters.Add("$id", SqliteType.Integer);
+            var indexText = index.Parameters.Add("$text", SqliteType.Text);
+            var indexPath = index.Parameters.Add("$path", SqliteType.Text);
+            var indexSymbol = index.Parameters.Add("$symbol", SqliteType.Text);
+            var indexWords = index.Parameters.Add("$words", SqliteType.Text);
+
+            foreach (var (chunk, chunkWords) in prepared)
+            {
+                path.Value = chunk.Path;
+                language.Value = chunk.Language;
+                symbol.Value = (object?)chunk.Symbol ?? DBNull.Value;
+                kind.Value = (object?)chunk.Kind ?? DBNull.Value;
+                start.Value = chunk.StartLine;
+                end.Value = chunk.EndLine;
+                text.Value = chunk.Text;
+                words.Value = chunkWords;
+                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+                indexId.Value = id;
+                indexText.Value = chunk.Text;
+                indexPath.Value = chunk.Path;
+                indexSymbol.Value = chunk.Symbol ?? string.Empty;
+                indexWords.Value = chunkWords;
+                await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task PublishSnapshotAsync(string snapshotId, SnapshotStats stats, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var statsJson = JsonSerializer.Serialize(stats, StatsJsonOptions);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var update = connection.Command(
+                "UPDATE snapshots SET completed = 1, completed_at = $at, stats_json = $stats WHERE snapshot_id = $s", transaction)
+                .With("$s", snapshotId).With("$at", Format(DateTimeOffset.UtcNow)).With("$stats", statsJson))
+            {
+                if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    throw new InvalidOperationException($"cannot publish snapshot '{snapshotId}': it was never begun (call BeginSnapshotAsync first)");
+                }
+            }
+
+            await using (var latest = connection.Command(
+                "UPDATE repos SET latest_snapshot = $s WHERE repo = (SELECT repo FROM snapshots WHERE snapshot_id = $s)", transaction).With("$s", snapshotId))
+            {
+                await latest.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, string? repo, int limit, CancellationToken cancellationToken = default)
+    {
+        var terms = QueryTerms(query);
+        if (terms.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<SearchHit>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<SearchHit>>(async connection =>
+        {
+            // All terms first (precise); when that finds nothing, any term, as prefixes (forgiving).
+            var hits = await SearchCoreAsync(connection, BuildMatch(terms, " AND ", prefix: false), terms, repo, limit, cancellationToken).ConfigureAwait(false);
+            if (hits.Count == 0)
+            {
+                hits = await SearchCoreAsync(connection, BuildMatch(terms, " OR ", prefix: true), terms, repo, limit, cancellationToken).ConfigureAwait(false);
+            }
+
+            return hits;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SymbolHit>> FindSymbolsAsync(string? name, string? repo, string? kind, int limit, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<SymbolHit>>(async connection =>
+        {
+            var filter = "($repo IS NULL OR r.repo = $repo) AND ($kind IS NULL OR d.kind = $kind COLLATE NOCASE)";
+            var sql = string.IsNullOrEmpty(name)
+                ? $"""
+                   SELECT r.repo, d.name, d.kind, d.path, d.start_line, d.end_line
+                   FROM definitions d JOIN repos r ON r.latest_snapshot = d.snapshot_id
+                   WHERE {filter}
+                   ORDER BY r.repo, d.path, d.start_line, d.ordinal LIMIT $limit
+                   """
+                : $"""
+                   SELECT r.repo, d.name, d.kind, d.path, d.start_line, d.end_line
+                   FROM definitions d JOIN repos r ON r.latest_snapshot = d.snapshot_id
+                   WHERE {filter} AND (d.name = $name COLLATE NOCASE OR d.name LIKE $prefix ESCAPE '\')
+                   ORDER BY CASE WHEN d.name = $name COLLATE NOCASE THEN 0 ELSE 1 END, r.repo, d.path, d.start_line, d.ordinal
+                   LIMIT $limit
+                   """;
+            await using var command = connection.Command(sql)
+                .With("$repo", repo).With("$kind", kind).With("$limit", limit > 0 ? limit : -1);
+            if (!string.IsNullOrEmpty(name))
+            {
+                command.With("$name", name).With("$prefix", EscapeLike(name) + "%");
+            }
+
+            var result = new List<SymbolHit>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new SymbolHit(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5)));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RepoInfo>> ListReposAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<RepoInfo>>(async connection =>
+        {
+            await using var command = connection.Command(
+                """
+                SELECT r.repo, r.url,
+                    (SELECT COUNT(*) FROM snapshots s WHERE s.repo = r.repo AND s.completed = 1),
+                    r.latest_snapshot, ls.commit_sha,
+                    (SELECT COUNT(*) FROM snapshot_files f WHERE f.snapshot_id = r.latest_snapshot),
+                    (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = r.latest_snapshot)
+                FROM repos r JOIN snapshots ls ON ls.snapshot_id = r.latest_snapshot
+                ORDER BY r.repo
+                """);
+            var result = new List<RepoInfo>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new RepoInfo(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetNullableString(3), reader.GetNullableString(4), reader.GetInt32(5), reader.GetInt32(6)));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    public Task SaveJobAsync(JobRecord job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                """
+                INSERT OR REPLACE INTO jobs(job_id, repo, status, created_at, created_ticks, finished_at, view_json)
+                VALUES ($id, $repo, $status, $created, $ticks, $finished, $view)
+                """)
+                .With("$id", job.JobId).With("$repo", job.Repo).With("$status", job.Status)
+                .With("$created", Format(job.CreatedAt)).With("$ticks", job.CreatedAt.UtcTicks)
+                .With("$finished", job.FinishedAt is { } f ? Format(f) : null).With("$view", job.ViewJson);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT job_id, repo, status, created_at, finished_at, view_json FROM jobs WHERE job_id = $id").With("$id", jobId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadJob(reader) : null;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(int limit, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<JobRecord>>(async connection =>
+        {
+            await using var command = connection.Command(
+                "SELECT job_id, repo, status, created_at, finished_at, view_json FROM jobs ORDER BY created_ticks DESC, job_id DESC LIMIT $limit")
+                .With("$limit", limit > 0 ? limit : -1);
+            var result = new List<JobRecord>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(ReadJob(reader));
+            }
+
+            return result;
+        }, cancellationToken);
+
+    /// <summary>Turns free text into FTS5 terms: runs of letters, digits and '_' (so no user input is ever FTS5 syntax).</summary>
+    internal static IReadOnlyList<string> QueryTerms(string? query)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return [];
+        }
+
+        return TermRegex().Matches(query).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase).Take(32).ToList();
+    }
+
+    /// <summary>Every identifier of the text split into lower-case words: "parseFile HTTPServer snake_case" → "parse file http server snake case".</summary>
+    internal static string SplitIdentifiers(string text)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match identifier in TermRegex().Matches(text))
+        {
+            foreach (Match word in WordRegex().Matches(identifier.Value))
+            {
+                if (word.Length > 1 || char.IsDigit(word.Value[0]))
+                {
+                    words.Add(word.Value.ToLowerInvariant());
+                }
+            }
+        }
+
+        return string.Join(' ', words);
+    }
+
+    private static string BuildMatch(IReadOnlyList<string> terms, string separator, bool prefix) =>
+        string.Join(separator, terms.Select(t => "\"" + t + "\"" + (prefix ? "*" : string.Empty)));
+
+    private static async Task<IReadOnlyList<SearchHit>> SearchCoreAsync(SqliteConnection connection, string match, IReadOnlyList<string> terms, string? repo, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            $"""
+            SELECT r.repo, c.path, c.start_line, c.end_line, c.symbol, -{Bm25} AS score, c.text
+            FROM chunks_fts
+            JOIN chunks c ON c.chunk_id = chunks_fts.rowid
+            JOIN repos r ON r.latest_snapshot = c.snapshot_id
+            WHERE chunks_fts MATCH $match AND ($repo IS NULL OR r.repo = $repo)
+            ORDER BY {Bm25}, c.path, c.start_line
+            LIMIT $limit
+            """).With("$match", match).With("$repo", repo).With("$limit", limit > 0 ? limit : 20);
+        var result = new List<SearchHit>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var startLine = reader.GetInt32(2);
+            result.Add(new SearchHit(
+                reader.GetString(0),
+                reader.GetString(1),
+                startLine,
+                reader.GetInt32(3),
+                reader.GetNullableString(4),
+                reader.GetDouble(5),
+                Snippet(reader.GetString(6), terms)));
+        }
+
+        return result;
+    }
+
+    /// <summary>A few lines of the chunk around the first line that mentions a query term (its first lines when none does).</summary>
+    internal static string Snippet(string text, IReadOnlyList<string> terms)
+    {
+        var lines = text.Split('\n');
+        var first = 0;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (terms.Any(t => lines[i].Contains(t, StringComparison.OrdinalIgnoreCase)))
+            {
+                first = Math.Max(0, i - 1);
+                break;
+            }
+        }
+
+        return string.Join('\n', lines.Skip(first).Take(SnippetLines).Select(l => l.TrimEnd('\r'))).TrimEnd();
+    }
+
+    private static JobRecord ReadJob(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        Parse(reader.GetString(3)),
+        reader.GetNullableString(4) is { } finished ? Parse(finished) : null,
+        reader.GetString(5));
+
+    private static string EscapeLike(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    private static string Format(DateTimeOffset value) => value.ToString("o", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private Task RunAsync(Func<SqliteConnection, Task<bool>> work, CancellationToken cancellationToken) => RunAsync<bool>(work, cancellationToken);
+
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (SqliteDatabase.IsFileError(ex))
+        {
+            throw SqliteDatabase.Unavailable(_databasePath, ex);
+        }
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}_]+")]
+    private static partial Regex TermRegex();
+
+    // Words inside an identifier: acronyms (HTTP in HTTPServer), Capitalised words, lower-case runs, digit runs.
+    [GeneratedRegex(@"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+")]
+    private static partial Regex WordRegex();
+
+    private const string Schema =
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS repos (
+            repo TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            latest_snapshot TEXT);
+        CREATE TABLE IF NOT EXISTS snapshots (
+            snapshot_id TEXT PRIMARY KEY,
+            repo TEXT NOT NULL,
+            url TEXT NOT NULL,
+            branch TEXT,
+            commit_sha TEXT,
+            created_at TEXT NOT NULL,
+            completed INTEGER NOT NULL DEFAULT 0,
+            completed_at TEXT,
+            stats_json TEXT);
+        CREATE INDEX IF NOT EXISTS snapshots_repo ON snapshots(repo);
+        CREATE TABLE IF NOT EXISTS discovered_files (
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, size INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS skipped_files (
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, reason TEXT NOT NULL,
+            PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS contents (hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS snapshot_files (
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, hash TEXT NOT NULL,
+            lines INTEGER NOT NULL, parse_error TEXT,
+            PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS definitions (
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+            name TEXT NOT NULL, kind TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
+            start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, path, ordinal)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS definitions_name ON definitions(snapshot_id, name COLLATE NOCASE);
+        CREATE TABLE IF NOT EXISTS chunks (
+            chunk_id INTEGER PRIMARY KEY,
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL,
+            symbol TEXT, kind TEXT, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
+            text TEXT NOT NULL, words TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS chunks_snapshot ON chunks(snapshot_id);
+        CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+            text, path, symbol, words,
+            content = 'chunks', content_rowid = 'chunk_id',
+            tokenize = "unicode61 tokenchars '_'");
+        CREATE TABLE IF NOT EXISTS jobs (
+            job_id TEXT PRIMARY KEY, repo TEXT NOT NULL, status TEXT NOT NULL,
+            created_at TEXT NOT NULL, created_ticks INTEGER NOT NULL, finished_at TEXT, view_json TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_ticks);
+        """;
+}
