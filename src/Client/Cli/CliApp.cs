@@ -15,6 +15,7 @@ public static class CliApp
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
     };

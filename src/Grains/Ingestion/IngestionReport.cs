@@ -35,7 +35,7 @@ public sealed record IngestionReport(
     [property: JsonPropertyName("current_stage")] string? CurrentStage,
     [property: JsonPropertyName("error")] string? Error)
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true };
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 

@@ -1,5 +1,6 @@
 // In-process Orleans clusters for tests: several silos sharing one data directory (one SQLite
 // file for grain state, reminders and the code store), with the real CodeIngest registration.
+using Xunit;
 using CodeIngest.Client;
 using CodeIngest.Dag;
 using CodeIngest.Hosting;

@@ -1,5 +1,6 @@
 // DAG semantics on a two-silo cluster: ordering, parallel branches, retries with backoff,
 // exhausted retries, timeouts, non-retryable errors, capability refusals, invalid DAGs.
+using Xunit;
 using CodeIngest.Dag;
 using CodeIngest.Storage;
 using CodeIngest.Tests.Cluster;
@@ -131,10 +132,12 @@ public sealed class DagEngineTests(ClusterFixture fixture)
 
         // The refusal is in the job's persisted history, not only in memory.
         var store = new SqliteCodeStore(Path.Combine(fixture.DataDirectory, "codeingest.db"));
-        var record = await store.GetJobAsync(view.JobId);
+        var record = await store.GetJobAsync(view.JobId, TestContext.Current.CancellationToken);
         Assert.NotNull(record);
         Assert.Equal("failed", record.Status);
-        Assert.Contains(expected, record.ViewJson);
+        var persisted = JobViewJson.Deserialize(record.ViewJson);
+        Assert.NotNull(persisted);
+        Assert.Contains(expected, persisted.Nodes.Single().Error);
     }
 
     [Fact]

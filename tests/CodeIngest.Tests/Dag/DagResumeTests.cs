@@ -1,4 +1,5 @@
 // A job whose silo dies resumes on another silo from its last completed node.
+using Xunit;
 using CodeIngest.Client;
 using CodeIngest.Dag;
 using CodeIngest.Tests.Cluster;
@@ -14,7 +15,7 @@ public sealed class DagResumeTests
     {
         var data = Directory.CreateTempSubdirectory("codeingest-resume-").FullName;
         await using var cluster = TestClusters.Build(data);
-        await cluster.DeployAsync();
+        await cluster.DeployAsync(TestContext.Current.CancellationToken);
         await cluster.WaitForLivenessToStabilizeAsync();
         var client = new CodeIngestClient(cluster.Client);
         var victim = cluster.Silos[1];
@@ -51,7 +52,7 @@ public sealed class DagResumeTests
             }
         }
 
-        await cluster.KillSiloAsync(victim);
+        await cluster.KillSiloAsync(victim, TestContext.Current.CancellationToken);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         JobView view;
@@ -81,6 +82,6 @@ public sealed class DagResumeTests
         Assert.False(IsOn(cluster.Client.GetGrain<IIngestionJobGrain>(jobId)));
 
         bool IsOn(IAddressable grain) =>
-            cluster.TryGetGrainContext(grain.GetGrainId(), out var context) && context.Address.SiloAddress.Equals(victim.SiloAddress);
+            cluster.TryGetGrainContext(grain.GetGrainId(), out var context) && context!.Address!.SiloAddress!.Equals(victim.SiloAddress);
     }
 }
