@@ -10,4 +10,4 @@ for tool in dotnet gcc npm git python3; do
 done
 
 dotnet build Cluster.sln -c Release -v q -nologo
-dotnet test Cluster.sln -c Release --no-build -v q -nologo "$@"
+dotnet test --solution Cluster.sln -c Release --no-build "$@"
