@@ -1,41 +1,97 @@
-// Benchmarks. Usage: CodeIngest.Bench parse <dir>
+// Benchmarks. Usage:
+//   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo,
+//                                  SQLite store) against raw tree-sitter loops on the same files
 using CodeIngest.Bench;
+using CodeIngest.Client;
+using CodeIngest.Parsing;
+using CodeIngest.Storage;
 
 switch (args.FirstOrDefault())
 {
     case "parse" when args.Length == 2:
-        return RunParse(args[1]);
+        return await RunParseAsync(Path.GetFullPath(args[1]));
     default:
         Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir>");
         return 2;
 }
 
-static int RunParse(string directory)
+static async Task<int> RunParseAsync(string directory)
 {
-    var files = ParseBench.LoadFiles(directory);
-    var bytes = files.Sum(f => (long)f.content.Length);
-    Console.WriteLine($"{files.Count} files, {bytes / 1e6:0.0} MB under {directory}");
-    if (files.Count == 0)
+    var threads = Environment.ProcessorCount;
+    Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+    Console.WriteLine($"corpus: {directory}");
+
+    // 1. The product: a real ingestion on an embedded silo; the parse stage reads the files,
+    //    fans batches out to parse grains and stores every result in SQLite.
+    var data = Directory.CreateTempSubdirectory("codeingest-bench-").FullName;
+    string jobId;
+    TimeSpan parseStage, wholeJob;
+    int parsedFiles;
+    await using (var cluster = await EmbeddedCluster.StartAsync(data))
     {
-        return 1;
+        var started = await cluster.Client.StartIngestionAsync(directory);
+        var view = await cluster.Client.WaitForJobAsync(started.JobId, pollInterval: TimeSpan.FromMilliseconds(100));
+        if (!view.IsFinished || view.Error is not null)
+        {
+            Console.Error.WriteLine($"ingestion failed: {view.Error}");
+            return 1;
+        }
+
+        jobId = view.JobId;
+        var parse = view.Nodes.Single(n => n.Id == "parse");
+        parseStage = parse.FinishedAt!.Value - parse.StartedAt!.Value;
+        wholeJob = view.FinishedAt!.Value - view.StartedAt!.Value;
+        parsedFiles = int.Parse(parse.Result["files_parsed"], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    // Warm up (JIT, page cache, grammar tables) on a slice, then measure each loop.
+    // 2. The yardstick: the same files (exactly those discovery accepted), parsed and tag-queried
+    //    by raw tree-sitter calls with no Orleans and no storage.
+    var store = new SqliteCodeStore(Path.Combine(data, "codeingest.db"));
+    var discovered = await store.GetDiscoveredFilesAsync(jobId);
+    var files = discovered.Select(f => (f.Path, f.Language, File.ReadAllBytes(Path.Combine(directory, f.Path)))).ToList();
+    var bytes = files.Sum(f => (long)f.Item3.Length);
+    Console.WriteLine($"files: {files.Count} ({bytes / 1e6:0.0} MB) accepted by discovery; {parsedFiles} parsed by the stage");
+
     var warmup = files.Take(Math.Min(200, files.Count)).ToList();
     ParseBench.RawTreeSitterLoop(warmup);
-    ParseBench.ParserServiceLoop(warmup);
+    var raw1 = ParseBench.RawTreeSitterLoop(files);
+    var rawN = RawParallel(files, threads);
+    var service = ParseBench.ParserServiceLoop(files, threads);
 
-    var raw = ParseBench.RawTreeSitterLoop(files);
-    Report("raw tree-sitter loop (1 thread)", raw, bytes);
-    var service = ParseBench.ParserServiceLoop(files);
-    Report("TreeSitterParser.Parse (1 thread)", service, bytes);
-    var parallel = ParseBench.ParserServiceLoop(files, Environment.ProcessorCount);
-    Report($"TreeSitterParser.Parse ({Environment.ProcessorCount} threads)", parallel, bytes);
-    Console.WriteLine($"service / raw time ratio (1 thread): {service.Elapsed / raw.Elapsed:0.000}");
+    Console.WriteLine();
+    Console.WriteLine("| loop | threads | files | seconds | files/s | MB/s | vs raw (same threads) |");
+    Console.WriteLine("|---|---|---|---|---|---|---|");
+    Row("raw tree-sitter parse + tags query", 1, raw1.Files, raw1.Elapsed, bytes, null);
+    Row("raw tree-sitter parse + tags query", threads, rawN.Files, rawN.Elapsed, bytes, null);
+    Row("TreeSitterParser.Parse (predicates, dedupe, records)", threads, service.Files, service.Elapsed, bytes, rawN);
+    Row("parse stage (Orleans fan-out + SQLite writes)", threads, parsedFiles, parseStage, bytes, rawN);
+    Console.WriteLine();
+    Console.WriteLine($"whole ingestion (clone, discover, parse, index): {wholeJob.TotalSeconds:0.0} s");
+    try
+    {
+        Directory.Delete(data, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+
     return 0;
 }
 
-static void Report(string name, (int Files, long Definitions, TimeSpan Elapsed) result, long bytes) =>
-    Console.WriteLine(
-        $"{name,-36} {result.Files} files, {result.Definitions} definitions in {result.Elapsed.TotalSeconds:0.00} s: " +
-        $"{result.Files / result.Elapsed.TotalSeconds:0} files/s, {result.Files / result.Elapsed.TotalMinutes:0} files/min, {bytes / 1e6 / result.Elapsed.TotalSeconds:0.0} MB/s");
+static (int Files, long Definitions, TimeSpan Elapsed) RawParallel(List<(string, string, byte[])> files, int threads)
+{
+    var parts = Enumerable.Range(0, threads).Select(t => files.Where((_, i) => i % threads == t).ToList()).ToList();
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    // One dedicated thread per slice (PLINQ may hand both slices to one worker).
+    var workers = parts.Select(p => Task.Factory.StartNew(() => ParseBench.RawTreeSitterLoop(p), TaskCreationOptions.LongRunning)).ToArray();
+    Task.WaitAll(workers);
+    var results = workers.Select(w => w.Result).ToList();
+    return (results.Sum(r => r.Files), results.Sum(r => r.Definitions), clock.Elapsed);
+}
+
+static void Row(string name, int threads, int files, TimeSpan elapsed, long bytes, (int Files, long Definitions, TimeSpan Elapsed)? yardstick)
+{
+    var perSecond = files / elapsed.TotalSeconds;
+    var ratio = yardstick is { } y ? $"{perSecond / (y.Files / y.Elapsed.TotalSeconds):0.00}x" : "-";
+    Console.WriteLine($"| {name} | {threads} | {files} | {elapsed.TotalSeconds:0.00} | {perSecond:0} | {bytes / 1e6 / elapsed.TotalSeconds:0.0} | {ratio} |");
+}

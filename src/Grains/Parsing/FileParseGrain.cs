@@ -1,22 +1,27 @@
-// Stateless parse worker: any silo can run a batch, since the content travels in the request.
-using Orleans.Concurrency;
+// Parse worker: the content travels in the request, so any silo can parse a batch. Random
+// placement spreads the parse step's worker slots (one grain each) over the cluster's silos.
+using Orleans.Placement;
 
 namespace CodeIngest.Parsing;
 
-[StatelessWorker]
+[RandomPlacement]
 public sealed class FileParseGrain(TreeSitterParser parser) : Grain, IFileParseGrain
 {
     public Task<ParsedFile[]> ParseBatchAsync(ParseRequest[] files)
     {
         ArgumentNullException.ThrowIfNull(files);
-        // Files are small and parsing is CPU-bound: parse the whole batch on the grain's turn.
-        var results = new ParsedFile[files.Length];
-        for (var i = 0; i < files.Length; i++)
-        {
-            var file = files[i];
-            results[i] = parser.Parse(file.Path, file.Language, file.Content);
-        }
 
-        return Task.FromResult(results);
+        // CPU-bound: run on the thread pool so the silo's scheduler threads stay free for messages.
+        return Task.Run(() =>
+        {
+            var results = new ParsedFile[files.Length];
+            for (var i = 0; i < files.Length; i++)
+            {
+                var file = files[i];
+                results[i] = parser.Parse(file.Path, file.Language, file.Content);
+            }
+
+            return results;
+        });
     }
 }
