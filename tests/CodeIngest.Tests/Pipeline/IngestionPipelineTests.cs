@@ -105,6 +105,9 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         TestRepos.Write(outside, "secret.py", "def secret():\n    pass\n");
         File.CreateSymbolicLink(Path.Combine(root, "escape.py"), Path.Combine(outside, "secret.py"));
         TestRepos.Write(root, "broken.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n");
+        TestRepos.Write(root, "node_modules/dep/index.js", "function vendored() {}\n");
+        TestRepos.Write(root, ".gitignore", "generated/\n");
+        TestRepos.Write(root, "generated/out.py", "def generated():\n    pass\n");
 
         var view = await IngestAsync(root);
 
@@ -122,6 +125,8 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         Assert.StartsWith("syntax error at line 4", files["broken.py"].ParseError);
         Assert.Contains(files["broken.py"].Definitions, d => d.Name == "ok" && d.StartLine == 1 && d.EndLine == 2);
         Assert.Empty(await Store.FindSymbolsAsync("secret", null, null, 10, TestContext.Current.CancellationToken));
+        Assert.Empty(await Store.FindSymbolsAsync("vendored", null, null, 10, TestContext.Current.CancellationToken));
+        Assert.Empty(await Store.FindSymbolsAsync("generated", null, null, 10, TestContext.Current.CancellationToken));
     }
 
     [Theory]

@@ -18,7 +18,7 @@ public sealed class DiscoverStep : IDagStep
         var include = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IncludeExtensions), ',');
         var ignore = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IgnorePatterns), '\n');
         var maxSize = long.Parse(p.GetValueOrDefault(IngestionPipeline.Parameters.MaxFileSize, "1048576"), CultureInfo.InvariantCulture);
-        var options = new DiscoveryOptions(include.Count > 0 ? include : null, ignore, maxSize);
+        var options = new DiscoveryOptions(include.Count > 0 ? include : null, [.. DiscoveryOptions.Default.IgnorePatterns, .. ignore], maxSize);
 
         var found = FileDiscoverer.Discover(root, options, cancellationToken);
         await context.Tools.Store.SaveDiscoveryAsync(context.JobId, found.Files, found.Skipped, cancellationToken);
