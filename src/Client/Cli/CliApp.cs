@@ -59,6 +59,11 @@ public static class CliApp
 
             var json = parse.GetValue(s_json);
             await using var cluster = await EmbeddedCluster.StartAsync(parse.GetRequiredValue(s_data), parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, cancellationToken: ct);
+            if (!cluster.IsHost)
+            {
+                Console.Error.WriteLine($"note: joined the embedded silo hosted by process {cluster.HostProcessId} on this data directory");
+            }
+
             var started = await cluster.Client.StartIngestionAsync(input, parse.GetValue(branch));
             if (parse.GetValue(noWait))
             {
