@@ -66,8 +66,14 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             if (File.Exists(endpointPath) && JsonSerializer.Deserialize<Endpoint>(await File.ReadAllTextAsync(endpointPath, cancellationToken)) is { } endpoint)
             {
                 var joined = await JoinAsync(endpoint.GatewayPort, logLevel, cancellationToken);
-                joined.HostProcessId = endpoint.ProcessId;
-                return joined;
+                if (joined is not null)
+                {
+                    joined.HostProcessId = endpoint.ProcessId;
+                    return joined;
+                }
+
+                // The host went away while we connected: try to become the host.
+                continue;
             }
 
             if (attempt >= 100)
@@ -106,13 +112,37 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(host, hostLock, isHost: true);
     }
 
-    private static async Task<EmbeddedCluster> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken)
+    private static async Task<EmbeddedCluster?> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken)
     {
         var builder = CreateBuilder(logLevel);
         builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, ServiceId, ClusterId));
         var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return new EmbeddedCluster(host, null, isHost: false);
+        using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connect.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await host.StartAsync(connect.Token);
+
+            // The gateway's grain manifest can arrive after the connection: wait until the job grain resolves.
+            var client = host.Services.GetRequiredService<IClusterClient>();
+            while (true)
+            {
+                try
+                {
+                    await client.GetGrain<Dag.IIngestionJobGrain>("embedded-probe").GetStatusAsync().WaitAsync(connect.Token);
+                    return new EmbeddedCluster(host, null, isHost: false);
+                }
+                catch (ArgumentException)
+                {
+                    await Task.Delay(100, connect.Token);
+                }
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is OperationCanceledException or OrleansException or TimeoutException)
+        {
+            host.Dispose();
+            return null;
+        }
     }
 
     private static HostApplicationBuilder CreateBuilder(LogLevel logLevel)
@@ -124,6 +154,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddFilter("Orleans", logLevel < LogLevel.Warning ? logLevel : LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", logLevel < LogLevel.Warning ? logLevel : LogLevel.Critical);
         return builder;
     }
 
@@ -152,6 +183,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             _host.Dispose();
             if (_lock is not null)
             {
+                // Unpublish the endpoint before releasing the lock, so no process joins a silo that is gone.
+                File.Delete(Path.Combine(Path.GetDirectoryName(_lock.Name)!, "embedded-silo.json"));
                 await _lock.DisposeAsync();
             }
         }

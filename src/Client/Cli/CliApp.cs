@@ -58,42 +58,100 @@ public static class CliApp
             }
 
             var json = parse.GetValue(s_json);
-            await using var cluster = await EmbeddedCluster.StartAsync(parse.GetRequiredValue(s_data), parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning, cancellationToken: ct);
-            if (!cluster.IsHost)
+            var data = parse.GetRequiredValue(s_data);
+            var logLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning;
+            var cluster = await EmbeddedCluster.StartAsync(data, logLevel, cancellationToken: ct);
+            try
             {
-                Console.Error.WriteLine($"note: joined the embedded silo hosted by process {cluster.HostProcessId} on this data directory");
-            }
+                if (!cluster.IsHost)
+                {
+                    Console.Error.WriteLine($"note: joined the embedded silo hosted by process {cluster.HostProcessId} on this data directory");
+                }
 
-            var started = await cluster.Client.StartIngestionAsync(input, parse.GetValue(branch));
-            if (parse.GetValue(noWait))
-            {
-                Console.WriteLine(json ? IngestionReport.From(started).ToJson() : started.JobId);
-                return 0;
-            }
+                JobView? started = null;
+                JobView final;
+                for (var reconnects = 0; ; reconnects++)
+                {
+                    try
+                    {
+                        started ??= await cluster.Client.StartIngestionAsync(input, parse.GetValue(branch));
+                        if (parse.GetValue(noWait))
+                        {
+                            Console.WriteLine(json ? IngestionReport.From(started).ToJson() : started.JobId);
+                            return 0;
+                        }
 
-            var final = json || Console.IsOutputRedirected
-                ? await FollowPlainAsync(cluster.Client, started, quiet: json, ct)
-                : await ProgressView.FollowAsync(cluster.Client, started, ct);
-            var report = IngestionReport.From(final);
-            if (json)
-            {
-                Console.WriteLine(report.ToJson());
-            }
-            else
-            {
-                Output.PrintSummary(report);
-            }
+                        final = json || Console.IsOutputRedirected
+                            ? await FollowPlainAsync(cluster.Client, started, quiet: json, ct)
+                            : await ProgressView.FollowAsync(cluster.Client, started, ct);
+                        break;
+                    }
+                    catch (Exception ex) when (!cluster.IsHost && reconnects < 5 && ex is not OperationCanceledException and not InvalidRepositorySourceException)
+                    {
+                        // The hosting process went away (or was shutting down): host the silo here; it resumes unfinished jobs on start.
+                        Console.Error.WriteLine($"note: lost the silo of process {cluster.HostProcessId} ({ex.GetType().Name}); continuing here");
+                        await cluster.DisposeAsync();
+                        await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+                        cluster = await EmbeddedCluster.StartAsync(data, logLevel, cancellationToken: ct);
+                    }
+                }
 
-            if (final.Status != JobStatus.Completed)
-            {
-                var failed = final.Nodes.FirstOrDefault(n => n.Status == NodeStatus.Failed);
-                Console.Error.WriteLine($"error: ingestion {report.Status} at stage '{failed?.Id ?? final.CurrentStage ?? "?"}': {failed?.Error ?? final.Error}");
-                return 1;
-            }
+                PrintResult(final, json);
+                if (cluster.IsHost)
+                {
+                    await WaitForOtherJobsAsync(data, ct);
+                }
 
-            return 0;
+                return final.Status == JobStatus.Completed ? 0 : 1;
+            }
+            finally
+            {
+                await cluster.DisposeAsync();
+            }
         });
         return command;
+    }
+
+    /// <summary>The hosting process keeps its silo up while jobs that other processes started on it are unfinished.</summary>
+    private static async Task WaitForOtherJobsAsync(string data, CancellationToken ct)
+    {
+        var store = new SqliteCodeStore(new CodeIngestPaths(Path.GetFullPath(data)).DatabasePath);
+        var announced = false;
+        while (true)
+        {
+            var unfinished = (await store.ListJobsAsync(1000, ct)).Count(j => j.Status is "running" or "pending");
+            if (unfinished == 0)
+            {
+                return;
+            }
+
+            if (!announced)
+            {
+                Console.Error.WriteLine($"note: keeping the embedded silo up for {unfinished} job(s) started by other codeingest processes");
+                announced = true;
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+
+    private static void PrintResult(JobView final, bool json)
+    {
+        var report = IngestionReport.From(final);
+        if (json)
+        {
+            Console.WriteLine(report.ToJson());
+        }
+        else
+        {
+            Output.PrintSummary(report);
+        }
+
+        if (final.Status != JobStatus.Completed)
+        {
+            var failed = final.Nodes.FirstOrDefault(n => n.Status == NodeStatus.Failed);
+            Console.Error.WriteLine($"error: ingestion {report.Status} at stage '{failed?.Id ?? final.CurrentStage ?? "?"}': {failed?.Error ?? final.Error}");
+        }
     }
 
     private static async Task<JobView> FollowPlainAsync(CodeIngestClient client, JobView started, bool quiet, CancellationToken ct)
