@@ -289,7 +289,7 @@ public static class CliApp
         var command = new Command("languages", "List the languages CodeIngest parses");
         command.SetAction(parse =>
         {
-            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, Definitions = true, Imports = false, Calls = false }).ToList();
+            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls }).ToList();
             if (parse.GetValue(s_json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
