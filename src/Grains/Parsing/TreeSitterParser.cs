@@ -340,12 +340,12 @@ public sealed unsafe class TreeSitterParser : IDisposable
             var nameStart = (int)ts_node_start_byte(nameNode);
             var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
             definitionNode = WidenDeclarator(definitionNode);
+            var endNode = BodyAfterSignature(definitionNode);
             var startByte = (int)ts_node_start_byte(definitionNode);
-            var endByte = (int)ts_node_end_byte(definitionNode);
+            var endByte = (int)ts_node_end_byte(endNode);
             var startPoint = ts_node_start_point(definitionNode);
-            var endPoint = ts_node_end_point(definitionNode);
-            // A node that ends at column 0 ends with the previous line's newline.
-            var endLine = endPoint.Column == 0 && endByte > startByte ? (int)endPoint.Row : (int)endPoint.Row + 1;
+            var endPoint = ts_node_end_point(endNode);
+            var endLine = EndLine(content, startByte, endByte, endPoint);
             var definition = new Definition(name, kind, (int)startPoint.Row + 1, endLine, startByte, endByte);
 
             definitions ??= [];
@@ -392,7 +392,42 @@ public sealed unsafe class TreeSitterParser : IDisposable
         return ts_node_is_null(parent) == 0 && NodeType(parent).SequenceEqual("function_definition"u8) ? parent : node;
     }
 
-    private static int KindRank(string kind) => kind == "function" ? 0 : 1;
+    // The last line of a definition: the line of its last non-blank byte. Some grammars (Make rules,
+    // Markdown sections) end a node after the blank lines that follow it; a node that ends at column 0
+    // ends with the previous line's newline.
+    private static int EndLine(ReadOnlySpan<byte> content, int startByte, int endByte, TSPoint endPoint)
+    {
+        var last = endByte;
+        while (last > startByte && content[last - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            last--;
+        }
+
+        var trimmedNewlines = content[last..endByte].Count((byte)'\n');
+        if (trimmedNewlines == 0)
+        {
+            return endPoint.Column == 0 && endByte > startByte ? (int)endPoint.Row : (int)endPoint.Row + 1;
+        }
+
+        // endPoint.Row counts every newline before endByte; drop those in the trimmed tail.
+        return (int)endPoint.Row - trimmedNewlines + 1;
+    }
+
+    // Dart puts a function's body next to its signature rather than under it: the range runs to the body's end.
+    private static TSNode BodyAfterSignature(TSNode node)
+    {
+        var next = ts_node_next_named_sibling(node);
+        return ts_node_is_null(next) == 0 && NodeType(next).SequenceEqual("function_body"u8) ? next : node;
+    }
+
+    // When two patterns tag the same node with the same name, the higher rank wins: a function in a class
+    // body is a method, a class with an enum body is an enum.
+    private static int KindRank(string kind) => kind switch
+    {
+        "function" => 0,
+        "class" => 1,
+        _ => 2,
+    };
 
     private struct InputState
     {

@@ -44,8 +44,8 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         string[] expected =
         [
             "app/main.py:4-9 class Greeter",
-            "app/main.py:5-6 function __init__",
-            "app/main.py:8-9 function greet",
+            "app/main.py:5-6 method __init__",
+            "app/main.py:8-9 method greet",
             "app/main.py:12-13 function main",
             "server/server.go:3-5 type Server",
             "server/server.go:7-9 method Start",
