@@ -110,7 +110,7 @@ public static class Languages
     /// <summary>The language named by the interpreter of a <c>#!</c> line, or null.</summary>
     public static LanguageInfo? FromShebang(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("\xEF\xBB\xBF"u8))
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             head = head[3..];
         }
