@@ -298,7 +298,8 @@ public static class CliApp
 
             foreach (var l in languages)
             {
-                Console.WriteLine($"{l.Name,-12} {string.Join(' ', l.Extensions)}");
+                var extracts = l.Definitions ? "definitions" : "-";
+                Console.WriteLine($"{l.Name,-16} {extracts,-12} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
             }
 
             return 0;

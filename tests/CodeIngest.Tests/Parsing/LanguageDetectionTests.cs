@@ -95,3 +95,28 @@ public sealed class LanguageDetectionTests
         Assert.Equal(Languages.All.Count, Languages.All.Select(l => l.Name).Distinct().Count());
     }
 }
+
+public sealed class DiscoveryDetectionTests
+{
+    [Fact]
+    public void Discovery_UsesFileNamesAndShebangs()
+    {
+        var root = Directory.CreateTempSubdirectory("codeingest-detect-");
+        try
+        {
+            File.WriteAllText(Path.Combine(root.FullName, "Makefile"), "all:\n\techo hi\n");
+            File.WriteAllText(Path.Combine(root.FullName, "deploy"), "#!/usr/bin/env bash\necho deploy\n");
+            File.WriteAllText(Path.Combine(root.FullName, "tool"), "#!/usr/bin/env python3\nprint(1)\n");
+            File.WriteAllText(Path.Combine(root.FullName, "LICENSE"), "MIT\n");
+            var result = CodeIngest.Ingestion.FileDiscoverer.Discover(root.FullName, CodeIngest.Ingestion.DiscoveryOptions.Default, TestContext.Current.CancellationToken);
+            Assert.Equal(
+                [("Makefile", "make"), ("deploy", "bash"), ("tool", "python")],
+                result.Files.Select(f => (f.Path, f.Language)).OrderBy(f => f.Path, StringComparer.Ordinal).ToArray());
+            Assert.Equal(1, result.UnsupportedFiles);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+}
