@@ -352,7 +352,7 @@ public static class CliApp
         var command = new Command("languages", "List the languages CodeIngest parses");
         command.SetAction(parse =>
         {
-            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, Definitions = true, Imports = false, Calls = false }).ToList();
+            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls }).ToList();
             if (parse.GetValue(s_json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
@@ -361,7 +361,8 @@ public static class CliApp
 
             foreach (var l in languages)
             {
-                Console.WriteLine($"{l.Name,-12} {string.Join(' ', l.Extensions)}");
+                var extracts = l.Definitions ? "definitions" : "-";
+                Console.WriteLine($"{l.Name,-16} {extracts,-12} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
             }
 
             return 0;

@@ -283,6 +283,22 @@ public static class FileDiscoverer
             VisitFile(target, path, () => new FileInfo(target).Length);
         }
 
+        // The first bytes of an extensionless file, for its #! line; empty when it cannot be read.
+        private static byte[] ReadHead(string fullPath)
+        {
+            try
+            {
+                using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+                var head = new byte[256];
+                var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                return head[..read];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return [];
+            }
+        }
+
         private void VisitFile(string fullPath, string path, Func<long> length)
         {
             if (IsIgnored(path, isDirectory: false))
@@ -297,6 +313,11 @@ public static class FileDiscoverer
             }
 
             var language = Languages.FromPath(path);
+            if (language is null && Path.GetExtension(path).Length == 0)
+            {
+                language = Languages.FromShebang(ReadHead(fullPath));
+            }
+
             if (language is null)
             {
                 Unsupported++;

@@ -1,17 +1,40 @@
-// The languages CodeIngest parses and how a file's language is recognised from its name.
+// The languages CodeIngest parses and how a file's language is recognised: by extension, by file
+// name (Makefile, Gemfile…) and, for extensionless scripts, by the interpreter of a #! line.
 namespace CodeIngest.Parsing;
 
-/// <summary>A parseable language: its name (used in outputs and as the grammar key) and the file extensions it owns.</summary>
-public sealed record LanguageInfo(string Name, string Grammar, IReadOnlyList<string> Extensions);
+/// <summary>
+/// A parseable language: its name (used in outputs and as the grammar key), the suffix of its C symbol
+/// <c>tree_sitter_&lt;grammar&gt;</c>, the file extensions and exact file names it owns, the interpreters
+/// that select it from a <c>#!</c> line, and whether definitions are extracted for it (data and markup
+/// languages such as JSON or YAML are parsed but yield no definitions).
+/// </summary>
+public sealed record LanguageInfo(
+    string Name,
+    string Grammar,
+    IReadOnlyList<string> Extensions,
+    IReadOnlyList<string>? FileNames = null,
+    IReadOnlyList<string>? Interpreters = null,
+    bool Definitions = true)
+{
+    public IReadOnlyList<string> FileNames { get; init; } = FileNames ?? [];
+
+    public IReadOnlyList<string> Interpreters { get; init; } = Interpreters ?? [];
+
+    /// <summary>References (imports) are extracted; not yet for any language.</summary>
+    public bool Imports => false;
+
+    /// <summary>Calls are extracted; not yet for any language.</summary>
+    public bool Calls => false;
+}
 
 public static class Languages
 {
     /// <summary>Every language with a compiled grammar. <see cref="LanguageInfo.Grammar"/> is the suffix of the C symbol <c>tree_sitter_&lt;grammar&gt;</c>.</summary>
     public static readonly IReadOnlyList<LanguageInfo> All =
     [
-        new("python", "python", [".py", ".pyi"]),
-        new("javascript", "javascript", [".js", ".mjs", ".cjs", ".jsx"]),
-        new("typescript", "typescript", [".ts", ".mts", ".cts"]),
+        new("python", "python", [".py", ".pyi", ".pyw"], ["SConstruct", "SConscript"], ["python", "pypy"]),
+        new("javascript", "javascript", [".js", ".mjs", ".cjs", ".jsx"], null, ["node", "nodejs"]),
+        new("typescript", "typescript", [".ts", ".mts", ".cts"], null, ["ts-node", "deno", "tsx", "bun"]),
         new("tsx", "tsx", [".tsx"]),
         new("go", "go", [".go"]),
         new("rust", "rust", [".rs"]),
@@ -19,22 +42,115 @@ public static class Languages
         new("csharp", "c_sharp", [".cs"]),
         new("c", "c", [".c", ".h"]),
         new("cpp", "cpp", [".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++"]),
-        new("ruby", "ruby", [".rb"]),
+        new("ruby", "ruby", [".rb", ".rake", ".gemspec", ".ru"],
+            ["Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile", "Brewfile", "Fastfile", "Capfile"], ["ruby", "jruby"]),
+        new("php", "php", [".php", ".phtml", ".php5", ".php7", ".phps"], null, ["php"]),
+        new("bash", "bash", [".sh", ".bash"], [".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", "PKGBUILD"],
+            ["sh", "bash", "dash", "ash", "ksh"]),
+        new("elixir", "elixir", [".ex", ".exs"], null, ["elixir"]),
+        new("kotlin", "kotlin", [".kt", ".kts"], null, ["kotlin"]),
+        new("scala", "scala", [".scala", ".sc"], null, ["scala"]),
+        new("swift", "swift", [".swift"], null, ["swift"]),
+        new("lua", "lua", [".lua"], null, ["lua", "luajit"]),
+        new("haskell", "haskell", [".hs"], null, ["runhaskell", "runghc", "stack"]),
+        new("ocaml", "ocaml", [".ml"], null, ["ocaml"]),
+        new("ocaml_interface", "ocaml_interface", [".mli"]),
+        new("julia", "julia", [".jl"], null, ["julia"]),
+        new("json", "json", [".json", ".jsonc", ".geojson", ".webmanifest"], [".babelrc", ".eslintrc", "composer.lock"], Definitions: false),
+        new("html", "html", [".html", ".htm", ".xhtml"], Definitions: false),
+        new("css", "css", [".css"], Definitions: false),
+        new("yaml", "yaml", [".yml", ".yaml"], Definitions: false),
+        new("toml", "toml", [".toml"], ["Cargo.lock", "Pipfile", "poetry.lock", "uv.lock"], Definitions: false),
+        new("markdown", "markdown", [".md", ".markdown", ".mdown", ".mkd"]),
+        new("sql", "sql", [".sql"]),
+        new("dart", "dart", [".dart"], null, ["dart"]),
+        new("zig", "zig", [".zig"]),
+        new("hcl", "hcl", [".hcl", ".tf", ".tfvars"]),
+        new("make", "make", [".mk", ".mak", ".make"], ["Makefile", "makefile", "GNUmakefile"], ["make"]),
+        new("powershell", "powershell", [".ps1", ".psm1"], null, ["pwsh", "powershell"]),
+        new("r", "r", [".r"], [".Rprofile"], ["Rscript"]),
+        new("perl", "perl", [".pl", ".pm", ".t"], null, ["perl"]),
     ];
 
     private static readonly Dictionary<string, LanguageInfo> s_byExtension = All
         .SelectMany(l => l.Extensions.Select(e => (e, l)))
         .ToDictionary(p => p.e, p => p.l, StringComparer.OrdinalIgnoreCase);
 
+    private static readonly Dictionary<string, LanguageInfo> s_byFileName = All
+        .SelectMany(l => l.FileNames.Select(n => (n, l)))
+        .ToDictionary(p => p.n, p => p.l, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, LanguageInfo> s_byInterpreter = All
+        .SelectMany(l => l.Interpreters.Select(i => (i, l)))
+        .ToDictionary(p => p.i, p => p.l, StringComparer.Ordinal);
+
     private static readonly Dictionary<string, LanguageInfo> s_byName = All.ToDictionary(l => l.Name, StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The language of a file from its extension, or null when no grammar handles it.</summary>
+    /// <summary>The language of a file from its exact file name (Makefile, Gemfile…) or its extension, or null when no grammar handles it.</summary>
     public static LanguageInfo? FromPath(string path)
     {
+        var fileName = Path.GetFileName(path);
+        if (s_byFileName.TryGetValue(fileName, out var named))
+        {
+            return named;
+        }
+
         var extension = Path.GetExtension(path);
         return extension.Length > 0 && s_byExtension.TryGetValue(extension, out var language) ? language : null;
     }
 
+    /// <summary>
+    /// The language of a file from its name (<see cref="FromPath"/>) or, when the name says nothing, from the
+    /// interpreter of a <c>#!</c> line at the start of <paramref name="head"/> (the first bytes of the file;
+    /// 256 are plenty): <c>#!/usr/bin/env python3</c>, <c>#!/bin/bash -e</c>, <c>#!/usr/bin/env -S node --x</c>.
+    /// </summary>
+    public static LanguageInfo? Detect(string path, ReadOnlySpan<byte> head) =>
+        FromPath(path) ?? FromShebang(head);
+
+    /// <summary>The language named by the interpreter of a <c>#!</c> line, or null.</summary>
+    public static LanguageInfo? FromShebang(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            head = head[3..];
+        }
+
+        if (!head.StartsWith("#!"u8))
+        {
+            return null;
+        }
+
+        var end = head.IndexOfAny((byte)'\n', (byte)'\r');
+        var line = System.Text.Encoding.UTF8.GetString(end < 0 ? head[2..] : head[2..end]);
+        var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return null;
+        }
+
+        var interpreter = BaseName(words[0]);
+        if (interpreter == "env")
+        {
+            // env [-S] [-i] [NAME=value]... program: the first word that is neither an option nor an assignment.
+            interpreter = words.Skip(1).Where(w => !w.StartsWith('-') && !w.Contains('=')).Select(BaseName).FirstOrDefault() ?? "";
+        }
+
+        if (s_byInterpreter.TryGetValue(interpreter, out var language))
+        {
+            return language;
+        }
+
+        // python3, python3.12, perl5, ruby2.7: drop the version.
+        var unversioned = interpreter.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.');
+        return unversioned.Length > 0 && s_byInterpreter.TryGetValue(unversioned, out language) ? language : null;
+    }
+
     /// <summary>A language by its name (case-insensitive), or null.</summary>
     public static LanguageInfo? FromName(string name) => s_byName.GetValueOrDefault(name);
+
+    private static string BaseName(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? path : path[(slash + 1)..];
+    }
 }

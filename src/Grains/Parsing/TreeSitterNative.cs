@@ -205,6 +205,9 @@ internal static unsafe partial class TreeSitterNative
     public static partial TSNode ts_node_parent(TSNode node);
 
     [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_next_named_sibling(TSNode node);
+
+    [LibraryImport(LibraryName)]
     public static partial byte ts_node_is_null(TSNode node);
 
     /// <summary>The node's type name (UTF-8, static storage in the grammar).</summary>

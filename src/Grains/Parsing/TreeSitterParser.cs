@@ -119,7 +119,18 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
     }
 
-    /// <summary>The tags query of a language: inherited files (<c>tags.&lt;other&gt;.scm</c>, e.g. JavaScript's for TypeScript) first, then its own <c>tags.scm</c>.</summary>
+    /// <summary>The project's own definitions query of a language, copied next to the grammars' queries.</summary>
+    internal const string ProjectQueryFile = "codeingest.scm";
+
+    /// <summary>A line in the project's query that makes it replace the grammar's tags instead of adding to them.</summary>
+    internal const string ReplaceTagsDirective = "; codeingest: replace-tags";
+
+    /// <summary>
+    /// The definitions query of a language: inherited files (<c>tags.&lt;other&gt;.scm</c>, e.g. JavaScript's for
+    /// TypeScript) first, then its own <c>tags.scm</c>, then the project's <c>codeingest.scm</c> (which may say
+    /// <see cref="ReplaceTagsDirective"/> to be used alone). Where two patterns tag the same node with the same
+    /// name, the more specific kind wins (see <see cref="KindRank"/>), so the project's query can refine a kind.
+    /// </summary>
     internal static string LoadTagsQuerySource(string queriesDirectory, string language)
     {
         var directory = Path.Combine(queriesDirectory, language);
@@ -128,16 +139,25 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new DirectoryNotFoundException($"no queries for language '{language}' in {directory}");
         }
 
-        var inherited = Directory.GetFiles(directory, "tags.*.scm")
-            .Where(f => Path.GetFileName(f) != "tags.scm")
-            .Order(StringComparer.Ordinal);
+        var project = Path.Combine(directory, ProjectQueryFile);
+        var projectSource = File.Exists(project) ? File.ReadAllText(project) : null;
+        var files = new List<string>();
+        if (projectSource is null || !projectSource.Contains(ReplaceTagsDirective, StringComparison.Ordinal))
+        {
+            files.AddRange(Directory.GetFiles(directory, "tags.*.scm")
+                .Where(f => Path.GetFileName(f) != "tags.scm")
+                .Order(StringComparer.Ordinal));
+            files.Add(Path.Combine(directory, "tags.scm"));
+        }
+
         var source = new StringBuilder();
-        foreach (var file in inherited.Append(Path.Combine(directory, "tags.scm")).Where(File.Exists))
+        foreach (var file in files.Where(File.Exists))
         {
             source.Append(File.ReadAllText(file)).Append('\n');
         }
 
-        return source.Length > 0 ? source.ToString() : throw new FileNotFoundException($"no tags.scm for language '{language}' in {directory}");
+        source.Append(projectSource);
+        return source.Length > 0 ? source.ToString() : throw new FileNotFoundException($"no tags.scm or {ProjectQueryFile} for language '{language}' in {directory}");
     }
 
     /// <summary>Disables every pattern that captures no <c>@definition.*</c> node (references and the like): nothing would be kept from them.</summary>
@@ -278,6 +298,11 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
     private static Definition[] CollectDefinitions(CompiledLanguage compiled, nint queryCursor, TSNode root, ReadOnlySpan<byte> content)
     {
+        if (compiled.Query == 0)
+        {
+            return [];
+        }
+
         ts_query_cursor_exec(queryCursor, compiled.Query, root);
         List<Definition>? definitions = null;
         Dictionary<(int Start, int End, string Name), int>? seen = null;
@@ -315,12 +340,12 @@ public sealed unsafe class TreeSitterParser : IDisposable
             var nameStart = (int)ts_node_start_byte(nameNode);
             var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
             definitionNode = WidenDeclarator(definitionNode);
+            var endNode = BodyAfterSignature(definitionNode);
             var startByte = (int)ts_node_start_byte(definitionNode);
-            var endByte = (int)ts_node_end_byte(definitionNode);
+            var endByte = (int)ts_node_end_byte(endNode);
             var startPoint = ts_node_start_point(definitionNode);
-            var endPoint = ts_node_end_point(definitionNode);
-            // A node that ends at column 0 ends with the previous line's newline.
-            var endLine = endPoint.Column == 0 && endByte > startByte ? (int)endPoint.Row : (int)endPoint.Row + 1;
+            var endPoint = ts_node_end_point(endNode);
+            var endLine = EndLine(content, startByte, endByte, endPoint);
             var definition = new Definition(name, kind, (int)startPoint.Row + 1, endLine, startByte, endByte);
 
             definitions ??= [];
@@ -367,7 +392,42 @@ public sealed unsafe class TreeSitterParser : IDisposable
         return ts_node_is_null(parent) == 0 && NodeType(parent).SequenceEqual("function_definition"u8) ? parent : node;
     }
 
-    private static int KindRank(string kind) => kind == "function" ? 0 : 1;
+    // The last line of a definition: the line of its last non-blank byte. Some grammars (Make rules,
+    // Markdown sections) end a node after the blank lines that follow it; a node that ends at column 0
+    // ends with the previous line's newline.
+    private static int EndLine(ReadOnlySpan<byte> content, int startByte, int endByte, TSPoint endPoint)
+    {
+        var last = endByte;
+        while (last > startByte && content[last - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            last--;
+        }
+
+        var trimmedNewlines = content[last..endByte].Count((byte)'\n');
+        if (trimmedNewlines == 0)
+        {
+            return endPoint.Column == 0 && endByte > startByte ? (int)endPoint.Row : (int)endPoint.Row + 1;
+        }
+
+        // endPoint.Row counts every newline before endByte; drop those in the trimmed tail.
+        return (int)endPoint.Row - trimmedNewlines + 1;
+    }
+
+    // Dart puts a function's body next to its signature rather than under it: the range runs to the body's end.
+    private static TSNode BodyAfterSignature(TSNode node)
+    {
+        var next = ts_node_next_named_sibling(node);
+        return ts_node_is_null(next) == 0 && NodeType(next).SequenceEqual("function_body"u8) ? next : node;
+    }
+
+    // When two patterns tag the same node with the same name, the higher rank wins: a function in a class
+    // body is a method, a class with an enum body is an enum.
+    private static int KindRank(string kind) => kind switch
+    {
+        "function" => 0,
+        "class" => 1,
+        _ => 2,
+    };
 
     private struct InputState
     {
@@ -409,16 +469,22 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
         public static CompiledLanguage Create(LanguageInfo info, string queriesDirectory)
         {
-            string source;
+            string? source;
             nint language;
             try
             {
-                source = LoadTagsQuerySource(queriesDirectory, info.Name);
+                source = info.Definitions ? LoadTagsQuerySource(queriesDirectory, info.Name) : null;
                 language = TreeSitterNative.Language(info.Grammar);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or InvalidOperationException or BadImageFormatException)
             {
                 return new CompiledLanguage($"{info.Name} cannot be parsed here: {ex.Message}");
+            }
+
+            if (source is null)
+            {
+                // A data or markup language: parsed (syntax errors are reported) but nothing is extracted.
+                return new CompiledLanguage(null) { Language = language };
             }
 
             var bytes = Encoding.UTF8.GetBytes(source);

@@ -147,7 +147,13 @@ mk="$cache/build.mk.new"
             obj="$cache/obj/$gdir/$language-$file.o"
             objects+=("$obj")
             echo "$obj: $srcdir/$file.c $cache/flags.stamp"
-            printf '\t@mkdir -p $(@D)\n\t$(CC) %s -I%s -c $< -o $@\n' "$grammar_flags" "$srcdir"
+            flags="$grammar_flags"
+            # Parsers from older generators declare tree_sitter_<lang> without a visibility
+            # attribute; hiding everything would hide it too.
+            if [[ $file == parser ]] && ! grep -q 'visibility("default")' "$srcdir/parser.c"; then
+                flags="${grammar_flags/ -fvisibility=hidden/}"
+            fi
+            printf '\t@mkdir -p $(@D)\n\t$(CC) %s -I%s -c $< -o $@\n' "$flags" "$srcdir"
         done
     done < <(read_lock parsers)
     echo "$out/$library_name: ${objects[*]}"

@@ -41,7 +41,7 @@ public sealed class TreeSitterParserLanguageTests
         AssertDefinitions(parsed,
             ("MAX", "constant", 3, 3),
             ("Greeter", "class", 6, 10),
-            ("greet", "function", 9, 10),
+            ("greet", "method", 9, 10),
             ("main", "function", 13, 14));
         Assert.Equal(14, parsed.Lines);
         Assert.Equal("python", parsed.Language);
@@ -225,6 +225,7 @@ public sealed class TreeSitterParserLanguageTests
             """);
         AssertDefinitions(parsed,
             ("Box", "class", 3, 17),
+            ("Box", "constructor", 6, 8),
             ("get", "method", 10, 12),
             ("Visitor", "interface", 14, 16),
             ("visit", "method", 15, 15));
@@ -256,6 +257,7 @@ public sealed class TreeSitterParserLanguageTests
             ("IShape", "interface", 3, 6),
             ("Area", "method", 5, 5),
             ("Circle", "class", 8, 15),
+            ("Circle", "constructor", 10, 10),
             ("Area", "method", 14, 14));
     }
 

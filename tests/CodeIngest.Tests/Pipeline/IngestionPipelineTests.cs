@@ -36,16 +36,17 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         Assert.Equal("complete", report.Status);
         Assert.Equal(commit, report.Commit);
         Assert.Equal("local" + repo, report.Repo);
-        Assert.Equal(5, report.Files);
-        Assert.Equal(new Dictionary<string, int> { ["go"] = 1, ["java"] = 1, ["python"] = 1, ["rust"] = 1, ["typescript"] = 1 }, report.Languages);
+        Assert.Equal(6, report.Files);
+        Assert.Equal(new Dictionary<string, int> { ["go"] = 1, ["java"] = 1, ["markdown"] = 1, ["python"] = 1, ["rust"] = 1, ["typescript"] = 1 }, report.Languages);
         Assert.All(report.Stages, s => Assert.Equal("completed", s.Status));
 
         var symbols = (await Store.FindSymbolsAsync(null, report.Repo, null, 1000, TestContext.Current.CancellationToken)).Select(Describe).ToList();
         string[] expected =
         [
+            "README.md:1-1 section demo",
             "app/main.py:4-9 class Greeter",
-            "app/main.py:5-6 function __init__",
-            "app/main.py:8-9 function greet",
+            "app/main.py:5-6 method __init__",
+            "app/main.py:8-9 method greet",
             "app/main.py:12-13 function main",
             "server/server.go:3-5 type Server",
             "server/server.go:7-9 method Start",
@@ -87,7 +88,7 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         var repoId = IngestionReport.From(second).Repo;
         var info = Assert.Single(await Store.ListReposAsync(TestContext.Current.CancellationToken), r => r.Repo == repoId);
         Assert.Equal(2, info.Snapshots);
-        Assert.Equal(6, info.Files);
+        Assert.Equal(7, info.Files);
         Assert.Equal(TestRepos.Git(repo, "rev-parse", "HEAD"), info.LatestCommit);
         var found = Assert.Single(await Store.FindSymbolsAsync("freshly_added_function", repoId, null, 10, TestContext.Current.CancellationToken));
         Assert.Equal(("app/extra.py", 1, 2), (found.Path, found.StartLine, found.EndLine));

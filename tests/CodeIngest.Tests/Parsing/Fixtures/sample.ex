@@ -1,0 +1,13 @@
+defmodule Demo.Greeter do
+  @moduledoc "Greets."
+
+  def greet(name) do
+    "hi " <> name
+  end
+
+  defp secret, do: 42
+
+  defmacro twice(x) do
+    quote do: unquote(x) * 2
+  end
+end

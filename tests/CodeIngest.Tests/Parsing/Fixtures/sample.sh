@@ -1,0 +1,13 @@
+#!/bin/bash
+set -euo pipefail
+
+log() {
+  echo "$@" >&2
+}
+
+function build {
+  log "building"
+  make all
+}
+
+build
