@@ -28,6 +28,8 @@ public sealed class DagNodeState
 /// <summary>Thrown inside the engine when an attempt ran past the node's timeout (retryable).</summary>
 public sealed class StepTimeoutException(string message) : TimeoutException(message);
 
+// Random placement spreads jobs and their nodes over the cluster's silos.
+[Orleans.Placement.RandomPlacement]
 public sealed partial class DagNodeGrain(
     [PersistentState("node", "codeingest")] IPersistentState<DagNodeState> state,
     DagStepRegistry steps,

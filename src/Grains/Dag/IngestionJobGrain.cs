@@ -35,6 +35,8 @@ public sealed class DagEngineOptions
     public TimeSpan ResumeCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
+// Random placement spreads jobs and their nodes over the cluster's silos.
+[Orleans.Placement.RandomPlacement]
 public sealed partial class IngestionJobGrain(
     [PersistentState("job", "codeingest")] IPersistentState<IngestionJobState> state,
     ICodeStore store,

@@ -156,7 +156,7 @@ public sealed class FileDiscovererRuleTests
         Write(root, "inner.py", "x");
         Write(root, "node_modules/m.js", "x");
         Write(root, "gen/skip.go", "x");
-        Write(root, "readme.md", "x");
+        Write(root, "notes.txt", "x");
         Write(outside, "secret.py", "x");
         File.WriteAllBytes(Path.Combine(root, "big.py"), new byte[2_000_000]);
         File.WriteAllBytes(Path.Combine(root, "bin.c"), [65, 0, 66]);
@@ -177,7 +177,7 @@ public sealed class FileDiscovererRuleTests
         Assert.Equal("not valid UTF-8 text (invalid byte at offset 2)", skipped["latin.rb"]);
         Assert.StartsWith("symlink pointing outside the repository", skipped["link.py"]);
         Assert.StartsWith("unreadable", skipped["c1.py"]);
-        Assert.Equal(3, result.UnsupportedFiles); // readme.md and the two .gitignore files
+        Assert.Equal(3, result.UnsupportedFiles); // notes.txt and the two .gitignore files
         Assert.True(result.IgnoredFiles >= 5);
     }
 }
