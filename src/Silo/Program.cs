@@ -19,6 +19,3 @@ var app = builder.Build();
 app.UseRateLimiter();
 app.MapIngestionApi();
 app.Run();
-
-/// <summary>The entry point, visible to the API tests' WebApplicationFactory.</summary>
-public partial class Program;

@@ -47,7 +47,7 @@ public static class CodeIngestSiloExtensions
         services.AddOptions<DagEngineOptions>();
         services.AddOptions<QueueOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(IngestionQueueGrain.ClockKey, (sp, _) => sp.GetService<TimeProvider>() ?? TimeProvider.System);
         services.TryAddSingleton<TreeSitterParser>();
         services.TryAddSingleton<DagStepRegistry>();
         services.TryAddSingleton<StepToolkitFactory>();

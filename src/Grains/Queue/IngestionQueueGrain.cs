@@ -7,6 +7,7 @@
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -27,11 +28,14 @@ public sealed class IngestionQueueState
 public sealed partial class IngestionQueueGrain(
     [PersistentState("queue", "codeingest")] IPersistentState<IngestionQueueState> state,
     ICodeStore store,
-    TimeProvider time,
+    [FromKeyedServices(IngestionQueueGrain.ClockKey)] TimeProvider time,
     IOptions<QueueOptions> options,
     IOptions<IngestionOptions> ingestionOptions,
     ILogger<IngestionQueueGrain> logger) : Grain, IIngestionQueueGrain
 {
+    /// <summary>The key of the queue's clock in DI: its own, so tests can move the queue's time without moving Orleans'.</summary>
+    public const string ClockKey = "codeingest-queue-clock";
+
     private IGrainTimer? _pump;
 
     private QueueOptions Options => options.Value;
@@ -190,7 +194,7 @@ public sealed partial class IngestionQueueGrain(
             }
         }
 
-        while (s.Running.Count < Options.MaxConcurrent && s.Pending.Count > 0)
+        while (!Options.Paused && s.Running.Count < Options.MaxConcurrent && s.Pending.Count > 0)
         {
             var next = Ordered().First();
             s.Pending.Remove(next);
@@ -233,7 +237,7 @@ public sealed partial class IngestionQueueGrain(
             }
         }
 
-        if (s.Pending.Count == 0 && s.Running.Count == 0)
+        if (s.Running.Count == 0 && (s.Pending.Count == 0 || Options.Paused))
         {
             _pump?.Dispose();
             _pump = null;

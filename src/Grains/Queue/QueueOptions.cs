@@ -17,6 +17,9 @@ public sealed class QueueOptions
     /// <summary>A job that waited longer than this when its turn comes is recorded as skipped with its age.</summary>
     public double TtlHours { get; set; } = 24;
 
+    /// <summary>While true no job starts (maintenance); jobs still queue up to <see cref="MaxPending"/>.</summary>
+    public bool Paused { get; set; }
+
     /// <summary>How often running jobs are checked for completion (and the next ones dispatched).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
