@@ -18,4 +18,6 @@ builder.AddIngestionApi();
 var app = builder.Build();
 app.UseRateLimiter();
 app.MapIngestionApi();
+app.MapSummarizeApi();
+app.MapOpenApi();
 app.Run();

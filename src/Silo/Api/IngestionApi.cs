@@ -48,26 +48,34 @@ public static partial class IngestionApi
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
+        var (dispatched, problem) = await DispatchAsync(repoUrl, branch, priority, options.CurrentValue, grains, store, loggers, cancellationToken);
+        return dispatched is not null ? TypedResults.Ok(dispatched) : problem!;
+    }
+
+    /// <summary>Validates and queues one ingestion; exactly one of the results is set.</summary>
+    internal static async Task<(DispatchResponse? Dispatched, ProblemHttpResult? Problem)> DispatchAsync(
+        string? repoUrl, string? branch, int? priority, ApiOptions options, IGrainFactory grains, ICodeStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
         var logger = loggers.CreateLogger(typeof(IngestionApi).FullName!);
-        if (!RepositoryUrl.TryNormalize(repoUrl, options.CurrentValue, out var source, out var error))
+        if (!RepositoryUrl.TryNormalize(repoUrl, options, out var source, out var error))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid repository URL", error!);
+            return (null, Problem(StatusCodes.Status400BadRequest, "Invalid repository URL", error!));
         }
 
         if (branch is not null && !BranchRegex().IsMatch(branch))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid branch", "the branch name may contain letters, digits, '.', '_', '-' and '/', must not start with '-' and is at most 200 characters");
+            return (null, Problem(StatusCodes.Status400BadRequest, "Invalid branch", "the branch name may contain letters, digits, '.', '_', '-' and '/', must not start with '-' and is at most 200 characters"));
         }
 
         if (priority is < -100 or > 100)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid priority", "the priority is an integer from -100 to 100 (higher runs first; default 0)");
+            return (null, Problem(StatusCodes.Status400BadRequest, "Invalid priority", "the priority is an integer from -100 to 100 (higher runs first; default 0)"));
         }
 
         if (await ProbeStoreAsync(store, cancellationToken) is { } storeError)
         {
             Log.StoreUnavailable(logger, storeError);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "the store is unavailable; nothing was queued: " + storeError);
+            return (null, Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "the store is unavailable; nothing was queued: " + storeError));
         }
 
         EnqueueResult result;
@@ -78,19 +86,19 @@ public static partial class IngestionApi
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.QueueUnavailable(logger, ex.Message);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", "the ingestion queue did not answer; the job may not have been queued, check /api/v1/ingestion/worker/status: " + ex.Message);
+            return (null, Problem(StatusCodes.Status503ServiceUnavailable, "Queue unavailable", "the ingestion queue did not answer; the job may not have been queued, check /api/v1/ingestion/worker/status: " + ex.Message));
         }
 
         switch (result.Rejection)
         {
             case EnqueueRejection.QueueFull:
-                return Problem(StatusCodes.Status429TooManyRequests, "Queue full", $"the queue is full: {result.QueueSize} of at most {result.MaxQueueSize} jobs are waiting (CodeIngest:Queue:MaxPending = {result.MaxQueueSize}); try again later");
+                return (null, Problem(StatusCodes.Status429TooManyRequests, "Queue full", $"the queue is full: {result.QueueSize} of at most {result.MaxQueueSize} jobs are waiting (CodeIngest:Queue:MaxPending = {result.MaxQueueSize}); try again later"));
             case EnqueueRejection.StoreUnavailable:
-                return Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", result.Detail ?? "the store is unavailable; nothing was queued");
+                return (null, Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", result.Detail ?? "the store is unavailable; nothing was queued"));
         }
 
         Log.Dispatched(logger, result.JobId!, source.RepoId, result.QueuePosition);
-        return TypedResults.Ok(new DispatchResponse("dispatched", result.JobId!, result.QueuePosition, source.Url, result.QueueSize, result.MaxQueueSize));
+        return (new DispatchResponse("dispatched", result.JobId!, result.QueuePosition, source.Url, result.QueueSize, result.MaxQueueSize), null);
     }
 
     internal static async Task<Ok<WorkerStatusResponse>> GetWorkerStatusAsync(IGrainFactory grains, IOptionsMonitor<QueueOptions> queue, CancellationToken cancellationToken)
@@ -212,7 +220,16 @@ public static partial class IngestionApi
             : TypedResults.Json(new HealthResponse("unavailable", "the store is unavailable: " + error), statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<JobDetail?> FindJobAsync(string jobId, IGrainFactory grains, ICodeStore store, CancellationToken cancellationToken)
+    private static async Task<JobDetail?> FindJobAsync(string jobId, IGrainFactory grains, ICodeStore store, CancellationToken cancellationToken) =>
+        await FindAsync(jobId, grains, store, cancellationToken) switch
+        {
+            { Queued: { } queued, Position: var position } => JobDetail.Queued(queued, position),
+            { View: { } view } => JobDetail.From(view),
+            _ => null,
+        };
+
+    /// <summary>A job as the queue (while it waits), its grain (once started) or the history (if it never ran) knows it.</summary>
+    internal static async Task<FoundJob?> FindAsync(string jobId, IGrainFactory grains, ICodeStore store, CancellationToken cancellationToken)
     {
         // Unknown ids must not create job activations: only well-formed ids reach the grains.
         if (!JobIdRegex().IsMatch(jobId))
@@ -223,21 +240,20 @@ public static partial class IngestionApi
         var queued = await Queue(grains).GetJobAsync(jobId).WaitAsync(GrainCallTimeout, cancellationToken);
         if (queued.State == QueueJobState.Queued)
         {
-            return JobDetail.Queued(queued.Queued!, queued.Position);
+            return new FoundJob(queued.Queued, queued.Position, null);
         }
 
         var view = await grains.GetGrain<IIngestionJobGrain>(jobId).GetStatusAsync().WaitAsync(GrainCallTimeout, cancellationToken);
         if (view.Name.Length > 0)
         {
-            return JobDetail.From(view);
+            return new FoundJob(null, 0, view);
         }
 
-        // Jobs that never ran (skipped, cancelled while queued) exist only in the history.
         var record = await store.GetJobAsync(jobId, cancellationToken);
-        return record is not null && JobViewJson.Deserialize(record.ViewJson) is { } recorded ? JobDetail.From(recorded) : null;
+        return record is not null && JobViewJson.Deserialize(record.ViewJson) is { } recorded ? new FoundJob(null, 0, recorded) : null;
     }
 
-    private static async Task<string?> ProbeStoreAsync(ICodeStore store, CancellationToken cancellationToken)
+    internal static async Task<string?> ProbeStoreAsync(ICodeStore store, CancellationToken cancellationToken)
     {
         try
         {
@@ -252,7 +268,7 @@ public static partial class IngestionApi
 
     private static IIngestionQueueGrain Queue(IGrainFactory grains) => grains.GetGrain<IIngestionQueueGrain>(IIngestionQueueGrain.DefaultKey);
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: title);
+    internal static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(detail: detail, statusCode: status, title: title);
 
     private static string Shorten(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
@@ -261,6 +277,8 @@ public static partial class IngestionApi
 
     [GeneratedRegex(@"^(?!-)[A-Za-z0-9._/-]{1,200}$")]
     private static partial Regex BranchRegex();
+
+    internal sealed record FoundJob(QueuedJob? Queued, int Position, JobView? View);
 
     private static partial class Log
     {

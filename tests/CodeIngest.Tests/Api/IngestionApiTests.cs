@@ -103,7 +103,10 @@ public sealed class IngestionApiTests
         Assert.Equal(1, first.GetProperty("queue_size").GetInt32());
         Assert.Equal(3, first.GetProperty("max_queue_size").GetInt32());
 
-        var second = await DispatchAsync(admin, "https://gitlab.com/group/second.git");
+        var (raw, rawBody) = await Http.PostAsync(admin, "/api/v1/ingestion/ingest/https://gitlab.com/group/second.git");
+        Assert.True(raw == HttpStatusCode.OK, rawBody.ToString());
+        var second = rawBody;
+        Assert.Equal("https://gitlab.com/group/second.git", second.GetProperty("target").GetString());
         Assert.Equal(2, second.GetProperty("queue_position").GetInt32());
         var urgent = await DispatchAsync(admin, "git@github.com:owner/urgent.git", "priority=5");
         Assert.Equal(1, urgent.GetProperty("queue_position").GetInt32());
@@ -195,6 +198,20 @@ public sealed class IngestionApiTests
             });
 
             await WaitForWorkerAsync(admin, "Idle");
+
+            // The seeds' task API over the same queue: the summary comes from the ingestion's statistics.
+            using var summarize = await admin.PostAsync("/summarize", Http.Json(new Dictionary<string, string> { ["repo_url"] = repo }), Ct);
+            var task = JsonDocument.Parse(await summarize.Content.ReadAsStringAsync(Ct)).RootElement;
+            Assert.True(summarize.StatusCode == HttpStatusCode.OK, task.ToString());
+            Assert.Equal("pending", task.GetProperty("status").GetString());
+            var taskId = task.GetProperty("task_id").GetString()!;
+            await Http.WaitForHistoryAsync(admin, taskId, TimeSpan.FromSeconds(90));
+            var info = await Http.GetOkAsync(admin, $"/info/{taskId}");
+            Assert.Equal("complete", info.GetProperty("task_status").GetString());
+            Assert.Equal("done", info.GetProperty("task_meta").GetProperty("stage").GetString());
+            Assert.Contains("5 files", info.GetProperty("task_meta").GetProperty("summary").GetString());
+            Assert.Equal(5, info.GetProperty("task_meta").GetProperty("stats").GetProperty("files").GetInt32());
+            Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(admin, "/info/20990101-000000-nosuchtask")).Status);
         }
 
         await using var restarted = new ApiHost(LocalPaths(), dataDirectory: dataDirectory);
@@ -226,6 +243,28 @@ public sealed class IngestionApiTests
         // The job that was already running is not affected by the TTL.
         var first = await Http.WaitForHistoryAsync(admin, running.GetProperty("job_id").GetString()!, TimeSpan.FromSeconds(90));
         Assert.Equal("complete", first.GetProperty("status").GetString());
+        host.DeleteData();
+    }
+
+    [Fact]
+    public async Task Clients_past_the_write_rate_limit_get_429_and_the_openapi_document_lists_the_endpoints()
+    {
+        var settings = Paused();
+        settings["CodeIngest:Api:WritePermitsPerMinute"] = "2";
+        await using var host = new ApiHost(settings);
+        var admin = host.Admin();
+        await DispatchAsync(admin, "github.com/owner/one");
+        await DispatchAsync(admin, "github.com/owner/two");
+        var (status, body) = await Http.PostAsync(admin, Http.Ingest("github.com/owner/three"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, status);
+        Assert.Contains("too many requests", body.GetProperty("detail").GetString());
+        Assert.Equal(2, (await Http.GetOkAsync(admin, Status)).GetProperty("queue_size").GetInt32());
+
+        var openApi = await Http.GetOkAsync(admin, "/openapi/v1.json");
+        var paths = openApi.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/ingestion/ingest/{repo_url}", paths);
+        Assert.Contains("/api/v1/ingestion/jobs/{job_id}", paths);
+        Assert.Contains("/summarize", paths);
         host.DeleteData();
     }
 
