@@ -87,8 +87,8 @@ public sealed partial class IngestionQueueGrain(
             return Task.FromResult(new QueueJobInfo(QueueJobState.Queued, position, s.Pending.First(j => j.JobId == jobId)));
         }
 
-        var state2 = s.Running.Any(j => j.JobId == jobId) ? QueueJobState.Running : QueueJobState.Unknown;
-        return Task.FromResult(new QueueJobInfo(state2, 0, null));
+        var where = s.Running.Any(j => j.JobId == jobId) ? QueueJobState.Running : QueueJobState.Unknown;
+        return Task.FromResult(new QueueJobInfo(where, 0, null));
     }
 
     public async Task<CancelOutcome> CancelAsync(string jobId)

@@ -134,7 +134,8 @@ public static class Http
     public static JsonContent Json(object value) => JsonContent.Create(value);
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Each test starts whole silos: they run alone, after the parallel collections, so they neither starve nor are starved by the cluster tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ApiCollection
 {
     public const string Name = "api hosts";
