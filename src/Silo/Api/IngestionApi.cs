@@ -145,6 +145,10 @@ public static partial class IngestionApi
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", ex.Message);
         }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Cluster unavailable", "no silo answered for the job: " + ex.Message);
+        }
     }
 
     internal static async Task<Results<ServerSentEventsResult<JobDetail>, ProblemHttpResult>> StreamJobEventsAsync(

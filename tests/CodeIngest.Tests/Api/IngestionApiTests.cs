@@ -142,6 +142,35 @@ public sealed class IngestionApiTests
     }
 
     [Fact]
+    public async Task A_running_job_is_cancelled_and_the_worker_reports_what_it_ingests()
+    {
+        // 192.0.2.1 (TEST-NET-1) is never routed: the clone keeps failing and retrying, so the job stays running.
+        await using var host = new ApiHost(new()
+        {
+            ["CodeIngest:Ingestion:MaxAttempts"] = "50",
+            ["CodeIngest:Ingestion:RetryInitialDelay"] = "00:00:01",
+            ["CodeIngest:Ingestion:RetryMultiplier"] = "1",
+            ["CodeIngest:Ingestion:CloneTimeout"] = "00:00:02",
+        });
+        var admin = host.Admin();
+        var jobId = (await DispatchAsync(admin, "https://192.0.2.1/owner/unreachable")).GetProperty("job_id").GetString()!;
+        await WaitForWorkerAsync(admin, "Ingesting 192.0.2.1/owner/unreachable");
+        var running = await Http.GetOkAsync(admin, $"/api/v1/ingestion/jobs/{jobId}");
+        Assert.Equal("running", running.GetProperty("status").GetString());
+        Assert.Equal("clone", running.GetProperty("stage").GetString());
+
+        var (status, body) = await Http.SendAsync(admin, HttpMethod.Delete, $"/api/v1/ingestion/jobs/{jobId}");
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        Assert.Contains("running job was cancelled", body.GetProperty("detail").GetString());
+        Assert.Equal("cancelled", (await Http.GetOkAsync(admin, $"/api/v1/ingestion/jobs/{jobId}")).GetProperty("status").GetString());
+        await WaitForWorkerAsync(admin, "Idle");
+        var entry = await Http.WaitForHistoryAsync(admin, jobId, TimeSpan.FromSeconds(10));
+        Assert.Equal("failed", entry.GetProperty("status").GetString());
+        Assert.Contains("cancelled", entry.GetProperty("error").GetString());
+        host.DeleteData();
+    }
+
+    [Fact]
     public async Task An_unusable_store_answers_503_and_nothing_is_queued()
     {
         await using var host = new ApiHost(Paused());
