@@ -98,8 +98,9 @@ public static partial class RepositoryUrl
             return Fail(parseError!, out error);
         }
 
-        var path = source!.LocalPath!;
-        if (!options.LocalRoots.Any(root => IsUnder(path, root)))
+        // Symbolic links are resolved first: a link under an allowed root must not lead outside it.
+        var path = RealPath(source!.LocalPath!);
+        if (!options.LocalRoots.Any(root => IsUnder(path, RealPath(Path.GetFullPath(root)))))
         {
             source = null;
             return Fail($"'{path}' is not under an allowed local root ({string.Join(", ", options.LocalRoots)})", out error);
@@ -109,9 +110,33 @@ public static partial class RepositoryUrl
         return true;
     }
 
+    /// <summary>The absolute path with every symbolic link along it resolved (what realpath(3) answers).</summary>
+    internal static string RealPath(string fullPath)
+    {
+        var root = Path.GetPathRoot(fullPath) ?? "/";
+        var current = root;
+        var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(current, parts[i]);
+            try
+            {
+                var target = new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: true)
+                    ?? (File.Exists(next) ? new FileInfo(next).ResolveLinkTarget(returnFinalTarget: true) : null);
+                current = target is null ? next : Path.GetFullPath(target.FullName);
+            }
+            catch (IOException)
+            {
+                current = next;
+            }
+        }
+
+        return current;
+    }
+
     private static bool IsUnder(string path, string root)
     {
-        var full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        var full = root.TrimEnd(Path.DirectorySeparatorChar);
         return path.Equals(full, StringComparison.Ordinal) || path.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 

@@ -201,6 +201,21 @@ public sealed class IngestionApiTests
         {
             dataDirectory = host.DataDirectory;
             var admin = host.Admin();
+
+            // A link under the allowed root that leads outside it is refused.
+            var link = Path.Combine(Path.GetTempPath(), "codeingest-link-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateSymbolicLink(link, "/usr/share");
+            try
+            {
+                var (escaped, escapedBody) = await Http.PostAsync(admin, Http.Ingest(link));
+                Assert.Equal(HttpStatusCode.BadRequest, escaped);
+                Assert.Contains("not under an allowed local root", escapedBody.GetProperty("detail").GetString());
+            }
+            finally
+            {
+                Directory.Delete(link);
+            }
+
             var dispatched = await DispatchAsync(admin, repo, "branch=main");
             jobId = dispatched.GetProperty("job_id").GetString()!;
             Assert.Equal(repo, dispatched.GetProperty("target").GetString());
