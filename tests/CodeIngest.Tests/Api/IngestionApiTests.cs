@@ -144,17 +144,30 @@ public sealed class IngestionApiTests
     [Fact]
     public async Task A_running_job_is_cancelled_and_the_worker_reports_what_it_ingests()
     {
-        // 192.0.2.1 (TEST-NET-1) is never routed: the clone keeps failing and retrying, so the job stays running.
+        // A git server that accepts connections and never answers: each clone attempt times out and
+        // is retried, so the job stays running in its clone stage until it is cancelled.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                held.Add(await silent.AcceptSocketAsync(Ct));
+            }
+        }, Ct);
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
         await using var host = new ApiHost(new()
         {
+            ["CodeIngest:Api:AllowInternalHosts"] = "true",
             ["CodeIngest:Ingestion:MaxAttempts"] = "50",
-            ["CodeIngest:Ingestion:RetryInitialDelay"] = "00:00:01",
+            ["CodeIngest:Ingestion:RetryInitialDelay"] = "00:00:00.200",
             ["CodeIngest:Ingestion:RetryMultiplier"] = "1",
-            ["CodeIngest:Ingestion:CloneTimeout"] = "00:00:02",
+            ["CodeIngest:Ingestion:CloneTimeout"] = "00:00:03",
         });
         var admin = host.Admin();
-        var jobId = (await DispatchAsync(admin, "https://192.0.2.1/owner/unreachable")).GetProperty("job_id").GetString()!;
-        await WaitForWorkerAsync(admin, "Ingesting 192.0.2.1/owner/unreachable");
+        var jobId = (await DispatchAsync(admin, $"https://127.0.0.1:{port}/owner/silent")).GetProperty("job_id").GetString()!;
+        await WaitForWorkerAsync(admin, $"Ingesting 127.0.0.1:{port}/owner/silent");
         var running = await Http.GetOkAsync(admin, $"/api/v1/ingestion/jobs/{jobId}");
         Assert.Equal("running", running.GetProperty("status").GetString());
         Assert.Equal("clone", running.GetProperty("stage").GetString());
