@@ -1,14 +1,23 @@
 // The CodeIngest silo host. Embedded mode: localhost clustering, state in SQLite under
-// CodeIngest:DataDirectory (default ./.codeingest). The REST API grows here (issue 4).
+// CodeIngest:DataDirectory (default ./.codeingest), the ingestion REST API on the same host.
 using CodeIngest.Hosting;
 using CodeIngest.Ingestion;
+using CodeIngest.Silo.Api;
 
 var builder = WebApplication.CreateBuilder(args);
-var dataDirectory = builder.Configuration["CodeIngest:DataDirectory"] ?? "./.codeingest";
+var config = builder.Configuration;
 builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(serviceId: "codeingest", clusterId: "embedded")
-    .AddCodeIngest(dataDirectory, o => builder.Configuration.GetSection(IngestionOptions.Section).Bind(o)));
+    .UseLocalhostClustering(
+        siloPort: config.GetValue("CodeIngest:Cluster:SiloPort", 11111),
+        gatewayPort: config.GetValue("CodeIngest:Cluster:GatewayPort", 30000),
+        serviceId: "codeingest",
+        clusterId: "embedded")
+    .AddCodeIngest(config["CodeIngest:DataDirectory"] ?? "./.codeingest", o => config.GetSection(IngestionOptions.Section).Bind(o)));
+builder.AddIngestionApi();
 
 var app = builder.Build();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.UseRateLimiter();
+app.MapIngestionApi();
+app.MapSummarizeApi();
+app.MapOpenApi();
 app.Run();

@@ -4,10 +4,12 @@
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Parsing;
+using CodeIngest.Queue;
 using CodeIngest.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CodeIngest.Hosting;
 
@@ -43,6 +45,9 @@ public static class CodeIngestSiloExtensions
         var services = builder.Services;
         services.AddOptions<IngestionOptions>().Configure(o => configureIngestion?.Invoke(o));
         services.AddOptions<DagEngineOptions>();
+        services.AddOptions<QueueOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
+        services.TryAddKeyedSingleton<TimeProvider>(IngestionQueueGrain.ClockKey, (sp, _) => sp.GetService<TimeProvider>() ?? TimeProvider.System);
         services.TryAddSingleton<TreeSitterParser>();
         services.TryAddSingleton<DagStepRegistry>();
         services.TryAddSingleton<StepToolkitFactory>();
@@ -65,6 +70,8 @@ internal sealed partial class CodeStoreStartup(ICodeStore store, IGrainFactory g
 
     private async Task ResumeUnfinishedJobsAsync(CancellationToken cancellationToken)
     {
+        _ = WakeQueueAsync();
+
         // Reminders resume unfinished jobs too, but only after their period: this makes a restarted
         // embedded silo continue at once.
         try
@@ -79,6 +86,19 @@ internal sealed partial class CodeStoreStartup(ICodeStore store, IGrainFactory g
             {
                 Log.Resumed(logger, unfinished.Count);
             }
+        }
+        catch (Exception ex)
+        {
+            Log.ResumeFailed(logger, ex.Message);
+        }
+    }
+
+    private async Task WakeQueueAsync()
+    {
+        try
+        {
+            // Activating the queue restarts its dispatch loop when jobs were waiting or running.
+            await grainFactory.GetGrain<IIngestionQueueGrain>(IIngestionQueueGrain.DefaultKey).GetWorkerStatusAsync();
         }
         catch (Exception ex)
         {
