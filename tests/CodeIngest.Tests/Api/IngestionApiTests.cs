@@ -243,7 +243,7 @@ public sealed class IngestionApiTests
 
             var entry = await Http.WaitForHistoryAsync(admin, jobId, TimeSpan.FromSeconds(30));
             Assert.Equal("complete", entry.GetProperty("status").GetString());
-            Assert.Equal(5, entry.GetProperty("files_processed").GetInt32());
+            Assert.Equal(6, entry.GetProperty("files_processed").GetInt32());
             Assert.True(entry.GetProperty("duration_seconds").GetDouble() > 0);
 
             var job = await Http.GetOkAsync(admin, $"/api/v1/ingestion/jobs/{jobId}");
@@ -266,8 +266,8 @@ public sealed class IngestionApiTests
             var info = await Http.GetOkAsync(admin, $"/info/{taskId}");
             Assert.Equal("complete", info.GetProperty("task_status").GetString());
             Assert.Equal("done", info.GetProperty("task_meta").GetProperty("stage").GetString());
-            Assert.Contains("5 files", info.GetProperty("task_meta").GetProperty("summary").GetString());
-            Assert.Equal(5, info.GetProperty("task_meta").GetProperty("stats").GetProperty("files").GetInt32());
+            Assert.Contains("6 files", info.GetProperty("task_meta").GetProperty("summary").GetString());
+            Assert.Equal(6, info.GetProperty("task_meta").GetProperty("stats").GetProperty("files").GetInt32());
             Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(admin, "/info/20990101-000000-nosuchtask")).Status);
         }
 

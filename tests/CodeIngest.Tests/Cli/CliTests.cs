@@ -11,12 +11,27 @@ public sealed class CliTests
 {
     private readonly string _data = TestRepos.NewDirectory("codeingest-cli-");
 
+    /// <summary>The CLI from its own build output (its runtime config differs from the test host's, which includes ASP.NET Core).</summary>
+    private static string CliPath
+    {
+        get
+        {
+            // AppContext.BaseDirectory is tests/CodeIngest.Tests/bin/<configuration>/<tfm>/
+            var tfm = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = tfm.Parent!;
+            var repoRoot = configuration.Parent!.Parent!.Parent!.Parent!;
+            var path = Path.Combine(repoRoot.FullName, "src", "Client", "bin", configuration.Name, tfm.Name, "codeingest.dll");
+            Assert.True(File.Exists(path), $"the CLI is not built at {path}");
+            return path;
+        }
+    }
+
     private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunOnAsync(_data, args);
 
     private static async Task<(int Code, string Out, string Err)> RunOnAsync(string data, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "codeingest.dll"));
+        start.ArgumentList.Add(CliPath);
         start.ArgumentList.Add("--data");
         start.ArgumentList.Add(data);
         foreach (var arg in args)
