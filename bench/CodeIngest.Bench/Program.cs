@@ -1,6 +1,8 @@
 // Benchmarks. Usage:
 //   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo,
 //                                  SQLite store) against raw tree-sitter loops on the same files
+//   CodeIngest.Bench api <base-url> <token> [rates] [seconds]
+//                                  REST dispatch/status latency at fixed request rates (run by bench/api-latency.sh)
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -10,8 +12,10 @@ switch (args.FirstOrDefault())
 {
     case "parse" when args.Length == 2:
         return await RunParseAsync(Path.GetFullPath(args[1]));
+    case "api" when args.Length >= 3:
+        return await ApiLoad.RunAllAsync(args[1], args[2], args.Length > 3 ? [.. args[3].Split(',').Select(int.Parse)] : [100, 250, 500], TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10));
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir>");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | api <base-url> <token> [rates] [seconds]");
         return 2;
 }
 
