@@ -199,7 +199,7 @@ public sealed partial class DagNodeGrain(
         {
             return await work.WaitAsync(spec.Timeout, cancellationToken);
         }
-        catch (TimeoutException) when (!work.IsCompleted)
+        catch (TimeoutException) when (timeout.IsCancellationRequested || !work.IsCompleted)
         {
             _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             throw new StepTimeoutException($"timed out after {FormatDuration(spec.Timeout)}");

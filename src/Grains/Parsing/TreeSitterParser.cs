@@ -225,38 +225,17 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new InvalidOperationException("The tree-sitter runtime rejected the grammar (ABI version mismatch).");
         }
 
+        // The pinned runtime (0.25.1) enforces the budget itself (ts_parser_set_timeout_micros), so the
+        // parse needs no managed callbacks: a reverse P/Invoke from the progress callback crashed the
+        // process ("attempted to call a UnmanagedCallersOnly method from managed code") under load in
+        // Release builds, and callbacks cost time on every chunk read.
+        ts_parser_set_timeout_micros(parser, (ulong)(_parseBudget.TotalMilliseconds * 1000));
         byte empty = 0;
         fixed (byte* data = content)
         {
-            var state = new InputState
-            {
-                Data = data != null ? data : &empty,
-                Length = (uint)content.Length,
-                Deadline = Stopwatch.GetTimestamp() + _parseBudgetTicks,
-            };
-            var input = new TSInput { Payload = &state, Read = &ReadInput, Encoding = 0 };
-            var options = new TSParseOptions { Payload = &state, ProgressCallback = &OnProgress };
-            return ts_parser_parse_with_options(parser, 0, input, options);
+            return ts_parser_parse_string(parser, 0, data != null ? data : &empty, (uint)content.Length);
         }
     }
-
-    [UnmanagedCallersOnly]
-    private static byte* ReadInput(void* payload, uint byteIndex, TSPoint position, uint* bytesRead)
-    {
-        var state = (InputState*)payload;
-        if (byteIndex >= state->Length)
-        {
-            *bytesRead = 0;
-            return state->Data;
-        }
-
-        *bytesRead = state->Length - byteIndex;
-        return state->Data + byteIndex;
-    }
-
-    [UnmanagedCallersOnly]
-    private static byte OnProgress(TSParseState* parseState) =>
-        Stopwatch.GetTimestamp() > ((InputState*)parseState->Payload)->Deadline ? (byte)1 : (byte)0;
 
     // Depth-first walk into the subtrees that contain an error, stopping at the first ERROR or MISSING node.
     private static string DescribeFirstError(TSNode root)
@@ -428,13 +407,6 @@ public sealed unsafe class TreeSitterParser : IDisposable
         "class" => 1,
         _ => 2,
     };
-
-    private struct InputState
-    {
-        public byte* Data;
-        public uint Length;
-        public long Deadline;
-    }
 
     private sealed class Worker : IDisposable
     {

@@ -16,7 +16,10 @@ public sealed class IndexStep : IDagStep
     public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var loadSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
         var skipped = await store.GetSkippedFilesAsync(context.JobId, cancellationToken);
         var chunks = new List<CodeChunk>();
         foreach (var file in files)
@@ -25,8 +28,12 @@ public sealed class IndexStep : IDagStep
             chunks.AddRange(Chunker.Chunk(file));
         }
 
+        var chunkSeconds = clock.Elapsed.TotalSeconds;
         await context.ReportProgressAsync(0.5, $"{chunks.Count} chunks");
+        clock.Restart();
         await store.SaveChunksAsync(context.JobId, chunks, cancellationToken);
+        var saveSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
         var languages = files.GroupBy(f => f.Language).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
         var symbols = files.Sum(f => f.Definitions.Count);
         await store.PublishSnapshotAsync(context.JobId, new SnapshotStats(files.Count, skipped.Count, symbols, chunks.Count, languages), cancellationToken);
@@ -38,6 +45,10 @@ public sealed class IndexStep : IDagStep
             ["symbols"] = symbols.ToString(CultureInfo.InvariantCulture),
             ["chunks"] = chunks.Count.ToString(CultureInfo.InvariantCulture),
             ["languages"] = JsonSerializer.Serialize(languages),
+            ["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["chunk_seconds"] = chunkSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["save_chunks_seconds"] = saveSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["publish_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
     }
 }
