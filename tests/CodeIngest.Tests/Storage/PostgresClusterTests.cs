@@ -280,3 +280,52 @@ public sealed class PostgresClusterTests : IDisposable
         return keys;
     }
 }
+
+/// <summary>`codeingest migrate` as users run it: a separate process against the test server.</summary>
+public sealed class MigrateCliTests : IDisposable
+{
+    private readonly TempSchema _schema = new();
+
+    public void Dispose() => _schema.Dispose();
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "codeingest.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Migrate_prints_what_it_applied_and_then_nothing()
+    {
+        var first = await RunAsync("migrate", "--cluster", _schema.ConnectionString);
+        Assert.True(first.Code == 0, first.Err);
+        Assert.Contains("applied 1: code store", first.Out);
+        Assert.Contains("applied 4: orleans reminders", first.Out);
+
+        var second = await RunAsync("migrate", "--cluster", _schema.ConnectionString, "--json");
+        Assert.True(second.Code == 0, second.Err);
+        using var json = System.Text.Json.JsonDocument.Parse(second.Out);
+        Assert.Equal(PostgresMigrations.LatestVersion, json.RootElement.GetProperty("schema_version").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("applied").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Migrate_against_an_unreachable_server_names_it_and_hides_the_password()
+    {
+        var result = await RunAsync("migrate", "--cluster", "Host=127.0.0.1;Port=1;Username=u;Password=hunter2-secret;Database=d;Timeout=3");
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains("127.0.0.1:1", result.Err);
+        Assert.DoesNotContain("hunter2-secret", result.Err);
+    }
+}
