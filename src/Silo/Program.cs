@@ -1,13 +1,10 @@
 // The CodeIngest silo host. Embedded mode: localhost clustering, state in SQLite under
-// CodeIngest:DataDirectory (default ./.codeingest). The REST API grows here (issue 4).
-using CodeIngest.Hosting;
-using CodeIngest.Ingestion;
+// CodeIngest:DataDirectory (default ./.codeingest); cluster mode (PostgreSQL) when
+// CodeIngest:Cluster:ConnectionString is set — see SiloMode.cs. The REST API grows here (issue 4).
+using CodeIngest.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
-var dataDirectory = builder.Configuration["CodeIngest:DataDirectory"] ?? "./.codeingest";
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(serviceId: "codeingest", clusterId: "embedded")
-    .AddCodeIngest(dataDirectory, o => builder.Configuration.GetSection(IngestionOptions.Section).Bind(o)));
+builder.UseOrleans(silo => silo.UseCodeIngestFromConfiguration(builder.Configuration)); // embedded, or cluster mode (SiloMode.cs)
 
 var app = builder.Build();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
