@@ -1,18 +1,11 @@
 // The CodeIngest silo host. Embedded mode: localhost clustering, state in SQLite under
-// CodeIngest:DataDirectory (default ./.codeingest), the ingestion REST API on the same host.
-using CodeIngest.Hosting;
-using CodeIngest.Ingestion;
+// CodeIngest:DataDirectory (default ./.codeingest); cluster mode (PostgreSQL) when
+// CodeIngest:Cluster:ConnectionString is set (SiloMode.cs). The ingestion REST API runs on the same host.
+using CodeIngest.Silo;
 using CodeIngest.Silo.Api;
 
 var builder = WebApplication.CreateBuilder(args);
-var config = builder.Configuration;
-builder.UseOrleans(silo => silo
-    .UseLocalhostClustering(
-        siloPort: config.GetValue("CodeIngest:Cluster:SiloPort", 11111),
-        gatewayPort: config.GetValue("CodeIngest:Cluster:GatewayPort", 30000),
-        serviceId: "codeingest",
-        clusterId: "embedded")
-    .AddCodeIngest(config["CodeIngest:DataDirectory"] ?? "./.codeingest", o => config.GetSection(IngestionOptions.Section).Bind(o)));
+builder.UseOrleans(silo => silo.UseCodeIngestFromConfiguration(builder.Configuration));
 builder.AddIngestionApi();
 
 var app = builder.Build();

@@ -39,6 +39,7 @@ public static class CliApp
         root.Add(SymbolsCommand());
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
+        root.Add(MigrateCli.Create(s_json));
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -229,7 +229,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
         // parse needs no managed callbacks: a reverse P/Invoke from the progress callback crashed the
         // process ("attempted to call a UnmanagedCallersOnly method from managed code") under load in
         // Release builds, and callbacks cost time on every chunk read.
-        ts_parser_set_timeout_micros(parser, (ulong)(_parseBudget.TotalMilliseconds * 1000));
+        ts_parser_set_timeout_micros(parser, Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds)));
         byte empty = 0;
         fixed (byte* data = content)
         {

@@ -12,7 +12,7 @@ public sealed class CliTests
     private readonly string _data = TestRepos.NewDirectory("codeingest-cli-");
 
     /// <summary>The CLI from its own build output (its runtime config differs from the test host's, which includes ASP.NET Core).</summary>
-    private static string CliPath
+    internal static string CliPath
     {
         get
         {
