@@ -8,7 +8,7 @@ public interface IIngestionQueueGrain : IGrainWithStringKey
     public const string DefaultKey = "default";
 
     /// <summary>Queues an ingestion of <paramref name="url"/> (already validated); refuses with the cap when MaxPending jobs wait.</summary>
-    [Alias("Enqueue")]
+    [Alias("Enqueue"), Orleans.Concurrency.AlwaysInterleave]
     Task<EnqueueResult> EnqueueAsync(string url, string? branch, int priority);
 
     /// <summary>Where a job stands in the queue.</summary>

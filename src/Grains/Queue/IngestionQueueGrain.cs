@@ -37,8 +37,38 @@ public sealed partial class IngestionQueueGrain(
     public const string ClockKey = "codeingest-queue-clock";
 
     private IGrainTimer? _pump;
+    private Task? _writing;
+    private bool _writeRequested;
+    private DateTimeOffset _storeVerifiedAt = DateTimeOffset.MinValue;
 
     private QueueOptions Options => options.Value;
+
+    /// <summary>
+    /// Persists the queue. Enqueue interleaves with other calls, so writes are coalesced: a caller
+    /// that asks while a write is in flight is answered by the next write, which carries every
+    /// change made meanwhile (group commit). One write at a time also keeps the etag consistent.
+    /// </summary>
+    private Task WriteCoalescedAsync()
+    {
+        _writeRequested = true;
+        if (_writing is { IsCompleted: false })
+        {
+            // The loop re-checks the request flag after its current write: this caller rides on the next one.
+            return _writing;
+        }
+
+        _writing = WriteLoopAsync();
+        return _writing;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        while (_writeRequested)
+        {
+            _writeRequested = false;
+            await state.WriteStateAsync();
+        }
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -61,14 +91,20 @@ public sealed partial class IngestionQueueGrain(
         try
         {
             // The history lives in the code store: a queue that cannot record outcomes must not take work.
-            await store.ListJobsAsync(1);
+            if (now - _storeVerifiedAt > TimeSpan.FromSeconds(1))
+            {
+                await store.ListJobsAsync(1);
+                _storeVerifiedAt = now;
+            }
+
             s.Pending.Add(job);
             s.Sequence++;
-            await state.WriteStateAsync();
+            await WriteCoalescedAsync();
         }
         catch (Exception ex)
         {
             s.Pending.Remove(job);
+            _storeVerifiedAt = DateTimeOffset.MinValue;
             Log.StoreUnavailable(logger, ex.Message);
             return new EnqueueResult(EnqueueRejection.StoreUnavailable, null, 0, s.Pending.Count, Options.MaxPending, "the store is unavailable; nothing was queued. " + ex.Message);
         }
@@ -97,7 +133,7 @@ public sealed partial class IngestionQueueGrain(
         if (s.Pending.FirstOrDefault(j => j.JobId == jobId) is { } queued)
         {
             s.Pending.Remove(queued);
-            await state.WriteStateAsync();
+            await WriteCoalescedAsync();
             await RecordUnstartedAsync(queued, JobStatus.Cancelled, "cancelled by request while queued", null);
             Log.Cancelled(logger, jobId, "queued");
             return CancelOutcome.CancelledQueued;
@@ -108,7 +144,7 @@ public sealed partial class IngestionQueueGrain(
         {
             var view = await job.CancelAsync();
             s.Running.Remove(running);
-            await state.WriteStateAsync();
+            await WriteCoalescedAsync();
             Log.Cancelled(logger, jobId, "running");
             return view.Status == JobStatus.Cancelled ? CancelOutcome.CancelledRunning : CancelOutcome.AlreadyFinished;
         }
@@ -229,7 +265,7 @@ public sealed partial class IngestionQueueGrain(
         {
             try
             {
-                await state.WriteStateAsync();
+                await WriteCoalescedAsync();
             }
             catch (Exception ex)
             {
