@@ -1,0 +1,201 @@
+// The tokenizer of Universal Sentence Encoder Lite as its JS runtime (@energetic-ai/embeddings)
+// applies it, reproduced exactly because the vectors depend on every id:
+// - text is NFKC-normalised, prefixed with "▁" and every space becomes "▁" (empty text: no tokens);
+// - the vocabulary is a JSON list of [piece, score]; ids are list positions; the first six
+//   (<unk>, <s>, </s>, three extra ids) never match text; a null score counts as 0; a piece
+//   listed more than once ("”5" three times) takes its last position and score;
+// - segmentation is unigram Viterbi over code points: at each end position candidates are
+//   visited by start position, then by length, and a candidate replaces the best so far when
+//   its total is >= it (so the later of equal totals wins) or when the best so far is exactly 0
+//   (the JS code uses 0 as "unset"); a code point that starts no piece becomes <unk> (id 0)
+//   with score 0; consecutive <unk>s collapse into one.
+// Microsoft.ML.Tokenizers' SentencePiece unigram scores unknown characters and ties differently,
+// so its ids diverge from the reference on text with unknown characters; this class is used for
+// this model and the library for the tokenizers it covers.
+using System.Text;
+using System.Text.Json;
+
+namespace CodeIngest.Embedding;
+
+/// <summary>Turns text into token ids.</summary>
+public interface ITextTokenizer
+{
+    /// <summary>Token ids of the text, at most maxTokens of them (later ones dropped).</summary>
+    int[] Encode(string text, int maxTokens);
+}
+
+/// <summary>SentencePiece unigram tokenizer of Universal Sentence Encoder Lite (see the file header).</summary>
+public sealed class UseTokenizer : ITextTokenizer
+{
+    private const int ReservedIds = 6;
+    private const char Separator = '\u2581';
+
+    private readonly Node _root = new();
+    private readonly int[] _pieceLengths;
+
+    private UseTokenizer(List<(string Piece, double Score)> vocabulary)
+    {
+        _pieceLengths = new int[vocabulary.Count];
+        for (var id = 0; id < vocabulary.Count; id++)
+        {
+            _pieceLengths[id] = vocabulary[id].Piece.Length;
+        }
+
+        for (var id = ReservedIds; id < vocabulary.Count; id++)
+        {
+            var node = _root;
+            var piece = vocabulary[id].Piece;
+            var length = 0;
+            foreach (var rune in piece.EnumerateRunes())
+            {
+                node.Children ??= [];
+                if (!node.Children.TryGetValue(rune.Value, out var child))
+                {
+                    child = new Node();
+                    node.Children[rune.Value] = child;
+                }
+
+                node = child;
+                length++;
+            }
+
+            // A repeated piece overwrites: the last listing wins.
+            node.Id = id;
+            node.Score = vocabulary[id].Score;
+            node.Length = length;
+        }
+    }
+
+    public int VocabularySize => _pieceLengths.Length;
+
+    /// <summary>Loads vocab.json (a list of [piece, score|null]).</summary>
+    public static UseTokenizer Load(string vocabJson)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(vocabJson));
+        var vocabulary = new List<(string, double)>();
+        foreach (var entry in document.RootElement.EnumerateArray())
+        {
+            var piece = entry[0].GetString() ?? "";
+            var score = entry[1].ValueKind == JsonValueKind.Number ? entry[1].GetDouble() : 0d;
+            vocabulary.Add((piece, score));
+        }
+
+        return new UseTokenizer(vocabulary);
+    }
+
+    public int[] Encode(string text, int maxTokens)
+    {
+        var ids = Encode(text);
+        return ids.Length <= maxTokens ? ids : ids[..maxTokens];
+    }
+
+    /// <summary>All token ids of the text.</summary>
+    public int[] Encode(string text)
+    {
+        string normalized;
+        try
+        {
+            normalized = text.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            // Unpaired surrogates: .NET refuses to normalise; JS leaves them as they are.
+            normalized = text;
+        }
+
+        if (normalized.Length == 0)
+        {
+            return [];
+        }
+
+        var input = Separator + normalized.Replace(' ', Separator);
+        var symbols = new List<int>(input.Length);
+        foreach (var rune in input.EnumerateRunes())
+        {
+            symbols.Add(rune.Value);
+        }
+
+        var n = symbols.Count;
+
+        // Candidates ending at each position, in JS visiting order: by start, then by length.
+        var ends = new List<(int Start, int Id, double Score, int Length)>?[n + 1];
+        for (var start = 0; start < n; start++)
+        {
+            var found = false;
+            var node = _root;
+            for (var i = start; i < n; i++)
+            {
+                if (node.Children is null || !node.Children.TryGetValue(symbols[i], out node))
+                {
+                    break;
+                }
+
+                if (node.Id >= 0)
+                {
+                    (ends[i + 1] ??= []).Add((start, node.Id, node.Score, node.Length));
+                    found = true;
+                }
+            }
+
+            if (!found)
+            {
+                (ends[start + 1] ??= []).Add((start, 0, 0d, 1));
+            }
+        }
+
+        var best = new double[n + 1];
+        var words = new int[n + 1];
+        for (var end = 0; end <= n; end++)
+        {
+            var candidates = ends[end];
+            if (candidates is null)
+            {
+                continue;
+            }
+
+            // Stable by start (lengths already ascend within one start).
+            foreach (var c in candidates.OrderBy(c => c.Start))
+            {
+                var score = c.Score + best[end - c.Length];
+                if (best[end] == 0 || score >= best[end])
+                {
+                    best[end] = score;
+                    words[end] = c.Id;
+                }
+            }
+        }
+
+        // Walk back; the JS code steps back by the piece's UTF-16 length.
+        var reversed = new List<int>();
+        for (var at = n; at > 0; at -= _pieceLengths[words[at]])
+        {
+            reversed.Add(words[at]);
+        }
+
+        var result = new List<int>(reversed.Count);
+        var previousUnknown = false;
+        foreach (var id in reversed)
+        {
+            if (!(previousUnknown && id == 0))
+            {
+                result.Add(id);
+            }
+
+            previousUnknown = id == 0;
+        }
+
+        result.Reverse();
+        return [.. result];
+    }
+
+    private sealed class Node
+    {
+        public Dictionary<int, Node>? Children { get; set; }
+
+        public int Id { get; set; } = -1;
+
+        public double Score { get; set; }
+
+        public int Length { get; set; }
+    }
+}
