@@ -1,6 +1,8 @@
 // Benchmarks. Usage:
 //   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo,
 //                                  SQLite store) against raw tree-sitter loops on the same files
+//   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
+//                                  bare ONNX Runtime session on the same texts, batch 32
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -10,8 +12,12 @@ switch (args.FirstOrDefault())
 {
     case "parse" when args.Length == 2:
         return await RunParseAsync(Path.GetFullPath(args[1]));
+    case "embed" when args.Length <= 3:
+        return await EmbedBench.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir>");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | embed [texts] [threads]");
         return 2;
 }
 
