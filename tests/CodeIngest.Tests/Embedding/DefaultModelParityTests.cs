@@ -56,6 +56,13 @@ public sealed class DefaultModelParityTests
             Assert.Equal(expected.Length, actual.Length);
             var cosine = Cosine(expected, actual);
             var maxDiff = expected.Zip(actual, (a, b) => Math.Abs(a - b)).Max();
+            var line = $"parity {i}: cosine {cosine:0.000000000}, max abs diff {maxDiff:0.0e0}, tokens {reference[i].Tokens.Length}";
+            TestContext.Current.TestOutputHelper?.WriteLine(line);
+            if (Environment.GetEnvironmentVariable("CODEINGEST_PARITY_REPORT") is { Length: > 0 } report)
+            {
+                File.AppendAllText(report, line + Environment.NewLine);
+            }
+
             Assert.True(cosine > 0.9999 && maxDiff < 1e-4, $"'{reference[i].Text}': cosine {cosine}, max abs diff {maxDiff}");
         }
 
