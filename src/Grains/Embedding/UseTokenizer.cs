@@ -117,12 +117,16 @@ public sealed class UseTokenizer : ITextTokenizer
 
         var n = symbols.Count;
 
-        // Candidates ending at each position, in JS visiting order: by start, then by length.
-        var ends = new List<(int Start, int Id, double Score, int Length)>?[n + 1];
+        // Forward relaxation by start position. For one end position this visits its candidates
+        // in the JS order (by start; one candidate per start), and best[start] is final when
+        // start is reached because every candidate ending there starts earlier.
+        var best = new double[n + 1];
+        var words = new int[n + 1];
         for (var start = 0; start < n; start++)
         {
             var found = false;
             var node = _root;
+            var from = best[start];
             for (var i = start; i < n; i++)
             {
                 if (node.Children is null || !node.Children.TryGetValue(symbols[i], out node))
@@ -132,36 +136,14 @@ public sealed class UseTokenizer : ITextTokenizer
 
                 if (node.Id >= 0)
                 {
-                    (ends[i + 1] ??= []).Add((start, node.Id, node.Score, node.Length));
+                    Relax(best, words, i + 1, node.Score + from, node.Id);
                     found = true;
                 }
             }
 
             if (!found)
             {
-                (ends[start + 1] ??= []).Add((start, 0, 0d, 1));
-            }
-        }
-
-        var best = new double[n + 1];
-        var words = new int[n + 1];
-        for (var end = 0; end <= n; end++)
-        {
-            var candidates = ends[end];
-            if (candidates is null)
-            {
-                continue;
-            }
-
-            // Stable by start (lengths already ascend within one start).
-            foreach (var c in candidates.OrderBy(c => c.Start))
-            {
-                var score = c.Score + best[end - c.Length];
-                if (best[end] == 0 || score >= best[end])
-                {
-                    best[end] = score;
-                    words[end] = c.Id;
-                }
+                Relax(best, words, start + 1, from, 0);
             }
         }
 
@@ -186,6 +168,15 @@ public sealed class UseTokenizer : ITextTokenizer
 
         result.Reverse();
         return [.. result];
+    }
+
+    private static void Relax(double[] best, int[] words, int end, double score, int id)
+    {
+        if (best[end] == 0 || score >= best[end])
+        {
+            best[end] = score;
+            words[end] = id;
+        }
     }
 
     private sealed class Node
