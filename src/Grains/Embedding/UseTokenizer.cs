@@ -9,9 +9,11 @@
 //   its total is >= it (so the later of equal totals wins) or when the best so far is exactly 0
 //   (the JS code uses 0 as "unset"); a code point that starts no piece becomes <unk> (id 0)
 //   with score 0; consecutive <unk>s collapse into one.
-// Microsoft.ML.Tokenizers' SentencePiece unigram scores unknown characters and ties differently,
-// so its ids diverge from the reference on text with unknown characters; this class is used for
-// this model and the library for the tokenizers it covers.
+// A SentencePiece unigram implementation (such as Microsoft.ML.Tokenizers' SentencePieceTokenizer)
+// follows SentencePiece's own rules for unknown characters (a penalised <unk> score) and does not
+// share the 0-as-unset and <unk>-merging quirks above, so this model keeps its own tokenizer to
+// reproduce the reference ids exactly (checked by DefaultModelParityTests); the library remains
+// the choice for the tokenizer kinds it covers.
 using System.Text;
 using System.Text.Json;
 
