@@ -9,11 +9,12 @@
 //   its total is >= it (so the later of equal totals wins) or when the best so far is exactly 0
 //   (the JS code uses 0 as "unset"); a code point that starts no piece becomes <unk> (id 0)
 //   with score 0; consecutive <unk>s collapse into one.
-// A SentencePiece unigram implementation (such as Microsoft.ML.Tokenizers' SentencePieceTokenizer)
-// follows SentencePiece's own rules for unknown characters (a penalised <unk> score) and does not
-// share the 0-as-unset and <unk>-merging quirks above, so this model keeps its own tokenizer to
-// reproduce the reference ids exactly (checked by DefaultModelParityTests); the library remains
-// the choice for the tokenizer kinds it covers.
+// Microsoft.ML.Tokenizers' SentencePieceTokenizer, given a unigram ModelProto built from the
+// vocabulary, agrees on ordinary text once runs of <unk> are merged, but not where the JS
+// 0-as-unset quirk decides (":)" is [▁, :, )] in JS, "▁:)" in the library); see
+// SentencePieceComparisonTests. So this model keeps its own tokenizer, which reproduces the JS
+// ids exactly (DefaultModelParityTests); the library remains the choice for the tokenizer kinds
+// it covers (WordPiece / tokenizer.json bundles).
 using System.Text;
 using System.Text.Json;
 
