@@ -20,6 +20,13 @@ public static unsafe class ParseBench
         {
             var info = Languages.FromName(name) ?? throw new ArgumentException($"unknown language {name}", nameof(files));
             var language = Language(info.Grammar);
+            if (!info.Definitions)
+            {
+                // Data languages (json, html, css, yaml, toml): parsed, no definitions query.
+                languages[name] = (language, 0, []);
+                continue;
+            }
+
             var source = Encoding.UTF8.GetBytes(TreeSitterParser.LoadTagsQuerySource(queriesDirectory, info.Name));
             uint errorOffset, errorType;
             nint query;
@@ -57,6 +64,12 @@ public static unsafe class ParseBench
                 tree = ts_parser_parse_string(parser, 0, p, (uint)content.Length);
             }
 
+            if (query == 0)
+            {
+                ts_tree_delete(tree);
+                continue;
+            }
+
             ts_query_cursor_exec(cursor, query, ts_tree_root_node(tree));
             TSQueryMatch match;
             while (ts_query_cursor_next_match(cursor, &match) != 0)
@@ -77,7 +90,7 @@ public static unsafe class ParseBench
         var elapsed = stopwatch.Elapsed;
         ts_query_cursor_delete(cursor);
         ts_parser_delete(parser);
-        foreach (var (_, query, _) in languages.Values)
+        foreach (var (_, query, _) in languages.Values.Where(l => l.Query != 0))
         {
             ts_query_delete(query);
         }
