@@ -69,7 +69,7 @@ public sealed record IngestionReport(
             n.StartedAt is { } s ? Math.Round(((n.FinishedAt ?? end) - s).TotalSeconds, 3) : null,
             n.Error)).ToList();
 
-        // v1 re-parses every file: each one counts as added until incremental re-ingest compares snapshots.
+        // Change counts compare with the repository's previous snapshot (parse stage); unchanged files are not parsed again.
         return new IngestionReport(
             view.JobId,
             StatusWord(view.Status),
@@ -78,10 +78,10 @@ public sealed record IngestionReport(
             files,
             Int(parse, "files_parsed"),
             index.Count > 0 ? Int(index, "files_skipped") : Int(discover, "skipped"),
-            0,
-            0,
-            files,
-            0,
+            Int(parse, "files_unchanged"),
+            Int(parse, "files_changed"),
+            parse.ContainsKey("files_added") ? Int(parse, "files_added") : files,
+            Int(parse, "files_removed"),
             languages,
             index.Count > 0 ? Int(index, "symbols") : Int(parse, "definitions"),
             Int(index, "chunks"),

@@ -23,6 +23,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<CompiledLanguage>> _languages = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Worker> _workers = [];
     private int _disposed;
+    private readonly Lazy<string> _fingerprint;
 
     /// <param name="queriesDirectory">Folder holding <c>&lt;language&gt;/tags*.scm</c>; default <c>queries/</c> under the application directory.</param>
     /// <param name="parseBudget">Time limit per file; default <see cref="DefaultParseBudget"/>.</param>
@@ -36,6 +37,39 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
 
         _parseBudgetTicks = (long)(_parseBudget.TotalSeconds * Stopwatch.Frequency);
+        _fingerprint = new Lazy<string>(ComputeFingerprint);
+    }
+
+    /// <summary>Bump when the C# extraction logic changes what a parse yields for the same bytes.</summary>
+    private const string ExtractionVersion = "2026-11-23.1";
+
+    /// <summary>
+    /// Identifies what this parser yields for given bytes: the native library (grammars), the query
+    /// files and the extraction code version. Equal fingerprints and equal content give equal results,
+    /// so a re-ingest may reuse a stored parse instead of parsing again.
+    /// </summary>
+    public string Fingerprint => _fingerprint.Value;
+
+    private string ComputeFingerprint()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(ExtractionVersion));
+        var library = Path.Combine(AppContext.BaseDirectory, "libcodeingest_treesitter.so");
+        if (File.Exists(library))
+        {
+            hash.AppendData(File.ReadAllBytes(library));
+        }
+
+        if (Directory.Exists(_queriesDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(_queriesDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(_queriesDirectory, file)));
+                hash.AppendData(File.ReadAllBytes(file));
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 
     /// <summary>

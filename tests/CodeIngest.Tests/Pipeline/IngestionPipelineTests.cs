@@ -92,6 +92,28 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
         Assert.Equal(TestRepos.Git(repo, "rev-parse", "HEAD"), info.LatestCommit);
         var found = Assert.Single(await Store.FindSymbolsAsync("freshly_added_function", repoId, null, 10, TestContext.Current.CancellationToken));
         Assert.Equal(("app/extra.py", 1, 2), (found.Path, found.StartLine, found.EndLine));
+
+        // Only the new file was parsed; the rest was reused from the first snapshot.
+        var secondReport = IngestionReport.From(second);
+        Assert.Equal((6, 0, 1, 0), (secondReport.FilesUnchanged, secondReport.FilesChanged, secondReport.FilesAdded, secondReport.FilesRemoved));
+
+        // Edit one file, delete another: exactly those change, and search and symbols follow.
+        TestRepos.Write(repo, "app/main.py", "def replaced_main():\n    return 2\n");
+        File.Delete(Path.Combine(repo, "src/lib.rs"));
+        TestRepos.Git(repo, "add", "-A");
+        TestRepos.Git(repo, "commit", "-q", "-m", "edit and delete");
+
+        var third = await IngestAsync(repo);
+
+        var thirdReport = IngestionReport.From(third);
+        Assert.Equal((5, 1, 0, 1), (thirdReport.FilesUnchanged, thirdReport.FilesChanged, thirdReport.FilesAdded, thirdReport.FilesRemoved));
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Empty(await Store.FindSymbolsAsync("Stack", repoId, null, 10, ct));
+        Assert.DoesNotContain(await Store.FindSymbolsAsync("greet", repoId, null, 10, ct), h => h.Name == "greet");
+        Assert.Equal(("app/main.py", 1, 2), Assert.Single(await Store.FindSymbolsAsync("replaced_main", repoId, null, 10, ct)) is var r ? (r.Path, r.StartLine, r.EndLine) : default);
+        var start = Assert.Single(await Store.FindSymbolsAsync("Start", repoId, "method", 10, ct));
+        Assert.Equal(("server/server.go", 7, 9), (start.Path, start.StartLine, start.EndLine));
+        Assert.Empty(await Store.SearchAsync("Vec push items", repoId, 10, ct));
     }
 
     [Fact]

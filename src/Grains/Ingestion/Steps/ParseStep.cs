@@ -1,5 +1,7 @@
 // parse (coder): reads the discovered files and fans batches out to parse grains across the
 // cluster; each finished batch is stored at once, so a resumed parse skips what is stored.
+// A file whose content is unchanged since the repository's previous snapshot, parsed by a parser
+// with the same fingerprint, is not parsed again: its stored result is reused.
 using System.Globalization;
 using CodeIngest.Dag;
 using CodeIngest.Parsing;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace CodeIngest.Ingestion;
 
-public sealed class ParseStep(IOptions<IngestionOptions> options) : IDagStep
+public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterParser parser) : IDagStep
 {
     public const string StepName = "parse";
 
@@ -22,7 +24,12 @@ public sealed class ParseStep(IOptions<IngestionOptions> options) : IDagStep
         var files = await store.GetDiscoveredFilesAsync(context.JobId, cancellationToken);
         var alreadyParsed = await store.GetParsedPathsAsync(context.JobId, cancellationToken);
         var todo = files.Where(f => !alreadyParsed.Contains(f.Path)).ToList();
+        var discoveredPaths = files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         var batches = MakeBatches(todo, options.Value.ParseBatchFiles, options.Value.ParseBatchBytes);
+        var previous = await PreviousSnapshotAsync(context, store, cancellationToken);
+        var unchanged = 0;
+        var changed = 0;
+        var added = 0;
 
         var parsed = alreadyParsed.Count;
         var errors = 0;
@@ -58,10 +65,34 @@ public sealed class ParseStep(IOptions<IngestionOptions> options) : IDagStep
 
                 Interlocked.Add(ref readTicks, clock.Elapsed.Ticks);
                 clock.Restart();
-                var results = await grain.ParseBatchAsync([.. requests]);
+                // Unchanged content (same bytes, same parser): reuse the previous snapshot's result.
+                var reused = new List<ParsedFileContent>();
+                for (var i = requests.Count - 1; i >= 0; i--)
+                {
+                    var request = requests[i];
+                    if (previous.Files.TryGetValue(request.Path, out var before))
+                    {
+                        if (previous.Reusable && before.ContentHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.Content)))
+                        {
+                            Interlocked.Increment(ref unchanged);
+                            reused.Add(new ParsedFileContent(new ParsedFile(request.Path, request.Language, before.Lines, [.. before.Definitions], before.ParseError), request.Content));
+                            requests.RemoveAt(i);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref changed);
+                        }
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref added);
+                    }
+                }
+
+                var results = requests.Count > 0 ? await grain.ParseBatchAsync([.. requests]) : [];
                 Interlocked.Add(ref parseTicks, clock.Elapsed.Ticks);
                 clock.Restart();
-                var toStore = results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(unreadable).ToList();
+                var toStore = results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(reused).Concat(unreadable).ToList();
                 await store.SaveParsedFilesAsync(context.JobId, toStore, cancellationToken);
                 Interlocked.Add(ref storeTicks, clock.Elapsed.Ticks);
                 Interlocked.Add(ref errors, toStore.Count(f => f.File.Error is not null));
@@ -79,12 +110,37 @@ public sealed class ParseStep(IOptions<IngestionOptions> options) : IDagStep
             ["definitions"] = definitions.ToString(CultureInfo.InvariantCulture),
             ["batches"] = batches.Count.ToString(CultureInfo.InvariantCulture),
             ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
+            ["parser_fingerprint"] = parser.Fingerprint,
+            ["previous_snapshot"] = previous.SnapshotId ?? "",
+            ["files_unchanged"] = unchanged.ToString(CultureInfo.InvariantCulture),
+            ["files_changed"] = changed.ToString(CultureInfo.InvariantCulture),
+            ["files_added"] = added.ToString(CultureInfo.InvariantCulture),
+            ["files_removed"] = previous.Files.Keys.Count(p => !discoveredPaths.Contains(p)).ToString(CultureInfo.InvariantCulture),
 
             // Time summed over the worker slots (they overlap): where the stage spends its effort.
             ["read_seconds"] = TimeSpan.FromTicks(readTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["parse_call_seconds"] = TimeSpan.FromTicks(parseTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["store_seconds"] = TimeSpan.FromTicks(storeTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
+    }
+
+    private sealed record Previous(string? SnapshotId, bool Reusable, Dictionary<string, StoredFile> Files);
+
+    /// <summary>The repository's latest published snapshot (before this job), and whether its parse results may be reused.</summary>
+    private async Task<Previous> PreviousSnapshotAsync(StepContext context, ICodeStore store, CancellationToken cancellationToken)
+    {
+        var repo = context.DependencyOutput("clone", "repo");
+        var latest = (await store.ListReposAsync(cancellationToken)).FirstOrDefault(r => r.Repo == repo)?.LatestSnapshot;
+        if (latest is null || latest == context.JobId)
+        {
+            return new Previous(null, false, []);
+        }
+
+        // The snapshot id is the id of the job that made it; its parse node recorded the parser's fingerprint.
+        var job = await store.GetJobAsync(latest, cancellationToken);
+        var fingerprint = job is null ? null : Dag.JobViewJson.Deserialize(job.ViewJson)?.Nodes.FirstOrDefault(n => n.Id == "parse")?.Result.GetValueOrDefault("parser_fingerprint");
+        var files = (await store.GetFilesAsync(latest, cancellationToken)).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return new Previous(latest, fingerprint == parser.Fingerprint, files);
     }
 
     internal static List<List<DiscoveredFile>> MakeBatches(IReadOnlyList<DiscoveredFile> files, int maxFiles, long maxBytes)
