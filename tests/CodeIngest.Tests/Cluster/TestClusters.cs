@@ -12,7 +12,7 @@ namespace CodeIngest.Tests.Cluster;
 
 public static class TestClusters
 {
-    public static InProcessTestCluster Build(string dataDirectory, short silos = 2)
+    public static InProcessTestCluster Build(string dataDirectory, short silos = 2, Action<CodeIngest.Ingestion.IngestionOptions>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((options, silo) =>
@@ -23,6 +23,7 @@ public static class TestClusters
                 o.ParseBatchFiles = 4;
                 o.ParseConcurrency = 4;
                 o.RetryInitialDelay = TimeSpan.FromMilliseconds(50);
+                configure?.Invoke(o);
             });
             silo.Services.AddSingleton<IDagStep>(_ => new WorkStep(siloName));
             silo.Services.AddSingleton<IDagStep, BrokenStep>();
