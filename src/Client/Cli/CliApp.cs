@@ -27,11 +27,18 @@ public static class CliApp
         Recursive = true,
     };
 
+    private static readonly Option<string?> s_cluster = new("--cluster")
+    {
+        Description = "PostgreSQL connection string of a cluster's store (default: $CODEINGEST_CLUSTER); without it the embedded store under --data is used",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CODEINGEST_CLUSTER"),
+        Recursive = true,
+    };
+
     private static readonly Option<bool> s_json = new("--json") { Description = "Print machine-readable JSON (shapes in README.md)", Recursive = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("CodeIngest: turns code repositories into queryable code knowledge.") { s_data, s_json };
+        var root = new RootCommand("CodeIngest: turns code repositories into queryable code knowledge.") { s_data, s_cluster, s_json };
         root.Add(IngestCommand());
         root.Add(StatusCommand());
         root.Add(JobsCommand());
@@ -39,7 +46,7 @@ public static class CliApp
         root.Add(SymbolsCommand());
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
-        root.Add(MigrateCli.Create(s_json));
+        root.Add(MigrateCli.Create(s_cluster, s_json));
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -53,6 +60,11 @@ public static class CliApp
         command.SetAction(async (parse, ct) =>
         {
             var input = parse.GetRequiredValue(source);
+            if (parse.GetValue(s_cluster) is { Length: > 0 })
+            {
+                return Fail("ingest --cluster is not supported yet: submit the repository to a cluster silo's REST API (POST /api/v1/ingestion/ingest/{repo_url}); search, symbols, repos, jobs and status accept --cluster", 2);
+            }
+
             if (!RepositorySource.TryParse(input, out _, out var error))
             {
                 return Fail(error!, 2);
@@ -372,8 +384,21 @@ public static class CliApp
     }
 
     /// <summary>Opens the existing store of --data, or prints why it cannot and returns null.</summary>
-    private static SqliteCodeStore? OpenStore(ParseResult parse)
+    private static ICodeStore? OpenStore(ParseResult parse)
     {
+        if (parse.GetValue(s_cluster) is { Length: > 0 } connectionString)
+        {
+            try
+            {
+                return new Storage.Postgres.PostgresCodeStore(connectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                Fail($"--cluster is not a valid PostgreSQL connection string: {ex.Message}", 2);
+                return null;
+            }
+        }
+
         var data = Path.GetFullPath(parse.GetRequiredValue(s_data));
         var database = new CodeIngestPaths(data).DatabasePath;
         if (!File.Exists(database))

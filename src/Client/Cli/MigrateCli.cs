@@ -10,14 +10,11 @@ namespace CodeIngest.Client.Cli;
 
 internal static class MigrateCli
 {
-    public static Command Create(Option<bool> json)
+    /// <param name="cluster">The global --cluster option (PostgreSQL connection string).</param>
+    /// <param name="json">The global --json option.</param>
+    public static Command Create(Option<string?> cluster, Option<bool> json)
     {
-        var cluster = new Option<string?>("--cluster")
-        {
-            Description = "PostgreSQL connection string, e.g. \"Host=localhost;Port=5432;Username=codeingest;Password=…;Database=codeingest\" (default: $CODEINGEST_CLUSTER)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CODEINGEST_CLUSTER"),
-        };
-        var command = new Command("migrate", "Create or upgrade the PostgreSQL schema of cluster mode (code store, Orleans clustering, grain state, reminders)") { cluster };
+        var command = new Command("migrate", "Create or upgrade the PostgreSQL schema of cluster mode (code store, Orleans clustering, grain state, reminders); needs --cluster");
         command.SetAction(async (parse, ct) =>
         {
             var connectionString = parse.GetValue(cluster);

@@ -329,3 +329,56 @@ public sealed class MigrateCliTests : IDisposable
         Assert.DoesNotContain("hunter2-secret", result.Err);
     }
 }
+
+/// <summary>Read-only CLI commands on a cluster's PostgreSQL store (`--cluster`).</summary>
+public sealed class ClusterReadCliTests : IDisposable
+{
+    private readonly TempSchema _schema = new();
+
+    public void Dispose() => _schema.Dispose();
+
+    [Fact]
+    public async Task Symbols_search_and_repos_read_the_postgres_store()
+    {
+        await PostgresMigrations.ApplyAsync(_schema.ConnectionString, TestContext.Current.CancellationToken);
+        var store = new PostgresCodeStore(_schema.ConnectionString);
+        var ct = TestContext.Current.CancellationToken;
+        var text = "def cluster_only_function():\n    return 42\n";
+        await store.BeginSnapshotAsync(new SnapshotInfo("snap-1", "github.com/acme/cluster", "https://github.com/acme/cluster", "main", "abc123", DateTimeOffset.UtcNow), ct);
+        await store.SaveParsedFilesAsync("snap-1", [new ParsedFileContent(new CodeIngest.Parsing.ParsedFile("lib/cluster.py", "python", 2, [new CodeIngest.Parsing.Definition("cluster_only_function", "function", 1, 2, 0, text.Length - 1)], null), System.Text.Encoding.UTF8.GetBytes(text))], ct);
+        await store.SaveChunksAsync("snap-1", [new CodeChunk("lib/cluster.py", "python", "cluster_only_function", "function", 1, 2, text)], ct);
+        await store.PublishSnapshotAsync("snap-1", new SnapshotStats(1, 0, 1, 1, new() { ["python"] = 1 }), ct);
+
+        var symbols = await RunCliAsync("symbols", "cluster_only_function", "--cluster", _schema.ConnectionString, "--json");
+        Assert.True(symbols.Code == 0, symbols.Err);
+        Assert.Contains("\"path\": \"lib/cluster.py\"", symbols.Out);
+        Assert.Contains("\"start_line\": 1", symbols.Out);
+
+        var search = await RunCliAsync("search", "cluster only", "--cluster", _schema.ConnectionString, "--json");
+        Assert.True(search.Code == 0, search.Err);
+        Assert.Contains("\"symbol\": \"cluster_only_function\"", search.Out);
+
+        var repos = await RunCliAsync("repos", "--cluster", _schema.ConnectionString, "--json");
+        Assert.Contains("\"repo\": \"github.com/acme/cluster\"", repos.Out);
+
+        var ingest = await RunCliAsync("ingest", "/tmp", "--cluster", _schema.ConnectionString);
+        Assert.Equal(2, ingest.Code);
+        Assert.Contains("REST API", ingest.Err);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunCliAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(CodeIngest.Tests.Cli.CliTests.CliPath);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
