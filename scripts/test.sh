@@ -94,3 +94,7 @@ fi
 
 dotnet build Cluster.sln -c Release -v q -nologo
 dotnet test --solution Cluster.sln -c Release --no-build "$@"
+
+# Style gate (file-scoped namespaces, naming, import order) as .editorconfig states it.
+dotnet format Cluster.sln --verify-no-changes --no-restore -v q \
+  || { echo "error: code style differs from .editorconfig; run 'dotnet format Cluster.sln' and commit" >&2; exit 1; }

@@ -20,25 +20,25 @@ public static class CliApp
         WriteIndented = true,
     };
 
-    private static readonly Option<string> s_data = new("--data")
+    private static readonly Option<string> DataOption = new("--data")
     {
         Description = "Data directory of the embedded store (created on first ingest)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CODEINGEST_DATA") ?? "./.codeingest",
         Recursive = true,
     };
 
-    private static readonly Option<string?> s_cluster = new("--cluster")
+    private static readonly Option<string?> ClusterOption = new("--cluster")
     {
         Description = "PostgreSQL connection string of a cluster's store (default: $CODEINGEST_CLUSTER); without it the embedded store under --data is used",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CODEINGEST_CLUSTER"),
         Recursive = true,
     };
 
-    private static readonly Option<bool> s_json = new("--json") { Description = "Print machine-readable JSON (shapes in README.md)", Recursive = true };
+    private static readonly Option<bool> JsonOption = new("--json") { Description = "Print machine-readable JSON (shapes in README.md)", Recursive = true };
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("CodeIngest: turns code repositories into queryable code knowledge.") { s_data, s_cluster, s_json };
+        var root = new RootCommand("CodeIngest: turns code repositories into queryable code knowledge.") { DataOption, ClusterOption, JsonOption };
         root.Add(IngestCommand());
         root.Add(StatusCommand());
         root.Add(JobsCommand());
@@ -46,7 +46,7 @@ public static class CliApp
         root.Add(SymbolsCommand());
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
-        root.Add(MigrateCli.Create(s_cluster, s_json));
+        root.Add(MigrateCli.Create(ClusterOption, JsonOption));
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -60,7 +60,7 @@ public static class CliApp
         command.SetAction(async (parse, ct) =>
         {
             var input = parse.GetRequiredValue(source);
-            if (parse.GetValue(s_cluster) is { Length: > 0 })
+            if (parse.GetValue(ClusterOption) is { Length: > 0 })
             {
                 return Fail("ingest --cluster is not supported yet: submit the repository to a cluster silo's REST API (POST /api/v1/ingestion/ingest/{repo_url}); search, symbols, repos, jobs and status accept --cluster", 2);
             }
@@ -70,8 +70,8 @@ public static class CliApp
                 return Fail(error!, 2);
             }
 
-            var json = parse.GetValue(s_json);
-            var data = parse.GetRequiredValue(s_data);
+            var json = parse.GetValue(JsonOption);
+            var data = parse.GetRequiredValue(DataOption);
             var logLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning;
             var cluster = await EmbeddedCluster.StartAsync(data, logLevel, cancellationToken: ct);
             try
@@ -206,11 +206,11 @@ public static class CliApp
             var record = await store.GetJobAsync(id, ct);
             if (record is null || JobViewJson.Deserialize(record.ViewJson) is not { } view)
             {
-                return Fail($"no job '{id}' in {parse.GetRequiredValue(s_data)}; `codeingest jobs` lists the known jobs", 1);
+                return Fail($"no job '{id}' in {parse.GetRequiredValue(DataOption)}; `codeingest jobs` lists the known jobs", 1);
             }
 
             var report = IngestionReport.From(view);
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(report.ToJson());
             }
@@ -240,7 +240,7 @@ public static class CliApp
                 .OfType<JobView>()
                 .Select(IngestionReport.From)
                 .ToList();
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { jobs }, Json));
                 return 0;
@@ -272,7 +272,7 @@ public static class CliApp
             }
 
             var hits = await store.SearchAsync(parse.GetRequiredValue(query), parse.GetValue(repo), Math.Clamp(parse.GetValue(limit), 1, 1000), ct);
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { hits = hits.Select(h => new { h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, Score = Math.Round(h.Score, 4), h.Snippet }) }, Json));
                 return 0;
@@ -310,7 +310,7 @@ public static class CliApp
 
             var max = parse.GetValue(limit);
             var symbols = await store.FindSymbolsAsync(parse.GetValue(name), parse.GetValue(repo), parse.GetValue(kind), max <= 0 ? int.MaxValue : max, ct);
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { symbols = symbols.Select(s => new { s.Name, s.Kind, s.Path, s.StartLine, s.EndLine, s.Repo }) }, Json));
                 return 0;
@@ -342,7 +342,7 @@ public static class CliApp
             }
 
             var repos = await store.ListReposAsync(ct);
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { repos = repos.Select(r => new { r.Repo, r.Snapshots, r.LatestCommit, r.Files, r.Symbols, r.Url }) }, Json));
                 return 0;
@@ -366,7 +366,7 @@ public static class CliApp
         command.SetAction(parse =>
         {
             var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls }).ToList();
-            if (parse.GetValue(s_json))
+            if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
                 return 0;
@@ -386,7 +386,7 @@ public static class CliApp
     /// <summary>Opens the existing store of --data, or prints why it cannot and returns null.</summary>
     private static ICodeStore? OpenStore(ParseResult parse)
     {
-        if (parse.GetValue(s_cluster) is { Length: > 0 } connectionString)
+        if (parse.GetValue(ClusterOption) is { Length: > 0 } connectionString)
         {
             try
             {
@@ -399,7 +399,7 @@ public static class CliApp
             }
         }
 
-        var data = Path.GetFullPath(parse.GetRequiredValue(s_data));
+        var data = Path.GetFullPath(parse.GetRequiredValue(DataOption));
         var database = new CodeIngestPaths(data).DatabasePath;
         if (!File.Exists(database))
         {

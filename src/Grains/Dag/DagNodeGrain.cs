@@ -36,7 +36,7 @@ public sealed partial class DagNodeGrain(
     StepToolkitFactory toolkits,
     ILogger<DagNodeGrain> logger) : Grain, IDagNodeGrain
 {
-    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
     private Task? _loop;
     private CancellationTokenSource? _cancellation;
 
@@ -171,7 +171,7 @@ public sealed partial class DagNodeGrain(
             try
             {
                 var now = DateTimeOffset.UtcNow;
-                if (now - lastProgress < s_progressInterval && fraction < 1)
+                if (now - lastProgress < ProgressInterval && fraction < 1)
                 {
                     return;
                 }

@@ -383,13 +383,13 @@ public sealed partial class IngestionJobGrain(
 /// <summary>The JSON form of a job view kept in the job history (readable without a cluster).</summary>
 public static class JobViewJson
 {
-    private static readonly JsonSerializerOptions s_options = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static string Serialize(JobView view) => JsonSerializer.Serialize(view, s_options);
+    public static string Serialize(JobView view) => JsonSerializer.Serialize(view, SerializerOptions);
 
-    public static JobView? Deserialize(string json) => JsonSerializer.Deserialize<JobView>(json, s_options);
+    public static JobView? Deserialize(string json) => JsonSerializer.Deserialize<JobView>(json, SerializerOptions);
 }

@@ -7,7 +7,7 @@ namespace CodeIngest.Dag;
 /// <summary>Which capabilities each role holds (DESIGN.md, "Roles and capabilities").</summary>
 public static class RoleCapabilities
 {
-    private static readonly Dictionary<Role, IReadOnlySet<Capability>> s_granted = new()
+    private static readonly Dictionary<Role, IReadOnlySet<Capability>> GrantsByRole = new()
     {
         [Role.Researcher] = new HashSet<Capability> { Capability.HttpFetch, Capability.RunModel, Capability.WriteScratch, Capability.ReadStore },
         [Role.Coder] = new HashSet<Capability> { Capability.GitClone, Capability.ReadWorkspace, Capability.ReadStore, Capability.WriteOwnResults, Capability.FanOut, Capability.WriteScratch },
@@ -15,13 +15,13 @@ public static class RoleCapabilities
         [Role.Admin] = new HashSet<Capability> { Capability.ReadStore, Capability.WriteStore, Capability.WriteOwnResults, Capability.Notify },
     };
 
-    public static IReadOnlySet<Capability> For(Role role) => s_granted[role];
+    public static IReadOnlySet<Capability> For(Role role) => GrantsByRole[role];
 }
 
 /// <summary>Capability-checked access to the workspace, the code store, the cluster and the network.</summary>
 public sealed class StepToolkit
 {
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromMinutes(2) };
+    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromMinutes(2) };
     private readonly ICodeStore _store;
     private readonly IGrainFactory _grainFactory;
     private readonly string _dataDirectory;
@@ -109,7 +109,7 @@ public sealed class StepToolkit
     public HttpClient Http()
     {
         Require(Capability.HttpFetch);
-        return s_http;
+        return SharedHttp;
     }
 
     /// <summary>Checks that the role may run a model (RunModel).</summary>

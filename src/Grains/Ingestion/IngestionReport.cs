@@ -35,9 +35,9 @@ public sealed record IngestionReport(
     [property: JsonPropertyName("current_stage")] string? CurrentStage,
     [property: JsonPropertyName("error")] string? Error)
 {
-    private static readonly JsonSerializerOptions s_json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true };
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, WriteIndented = true };
 
-    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Status words of the contract: complete, failed, skipped (finished) or pending, running.</summary>
     public static string StatusWord(JobStatus status) => status switch

@@ -72,31 +72,31 @@ public static class Languages
         new("perl", "perl", [".pl", ".pm", ".t"], null, ["perl"]),
     ];
 
-    private static readonly Dictionary<string, LanguageInfo> s_byExtension = All
+    private static readonly Dictionary<string, LanguageInfo> ByExtension = All
         .SelectMany(l => l.Extensions.Select(e => (e, l)))
         .ToDictionary(p => p.e, p => p.l, StringComparer.OrdinalIgnoreCase);
 
-    private static readonly Dictionary<string, LanguageInfo> s_byFileName = All
+    private static readonly Dictionary<string, LanguageInfo> ByFileName = All
         .SelectMany(l => l.FileNames.Select(n => (n, l)))
         .ToDictionary(p => p.n, p => p.l, StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, LanguageInfo> s_byInterpreter = All
+    private static readonly Dictionary<string, LanguageInfo> ByInterpreter = All
         .SelectMany(l => l.Interpreters.Select(i => (i, l)))
         .ToDictionary(p => p.i, p => p.l, StringComparer.Ordinal);
 
-    private static readonly Dictionary<string, LanguageInfo> s_byName = All.ToDictionary(l => l.Name, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, LanguageInfo> ByName = All.ToDictionary(l => l.Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The language of a file from its exact file name (Makefile, Gemfile…) or its extension, or null when no grammar handles it.</summary>
     public static LanguageInfo? FromPath(string path)
     {
         var fileName = Path.GetFileName(path);
-        if (s_byFileName.TryGetValue(fileName, out var named))
+        if (ByFileName.TryGetValue(fileName, out var named))
         {
             return named;
         }
 
         var extension = Path.GetExtension(path);
-        return extension.Length > 0 && s_byExtension.TryGetValue(extension, out var language) ? language : null;
+        return extension.Length > 0 && ByExtension.TryGetValue(extension, out var language) ? language : null;
     }
 
     /// <summary>
@@ -135,18 +135,18 @@ public static class Languages
             interpreter = words.Skip(1).Where(w => !w.StartsWith('-') && !w.Contains('=')).Select(BaseName).FirstOrDefault() ?? "";
         }
 
-        if (s_byInterpreter.TryGetValue(interpreter, out var language))
+        if (ByInterpreter.TryGetValue(interpreter, out var language))
         {
             return language;
         }
 
         // python3, python3.12, perl5, ruby2.7: drop the version.
         var unversioned = interpreter.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.');
-        return unversioned.Length > 0 && s_byInterpreter.TryGetValue(unversioned, out language) ? language : null;
+        return unversioned.Length > 0 && ByInterpreter.TryGetValue(unversioned, out language) ? language : null;
     }
 
     /// <summary>A language by its name (case-insensitive), or null.</summary>
-    public static LanguageInfo? FromName(string name) => s_byName.GetValueOrDefault(name);
+    public static LanguageInfo? FromName(string name) => ByName.GetValueOrDefault(name);
 
     private static string BaseName(string path)
     {

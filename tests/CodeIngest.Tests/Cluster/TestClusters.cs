@@ -1,12 +1,12 @@
 // In-process Orleans clusters for tests: several silos sharing one data directory (one SQLite
 // file for grain state, reminders and the code store), with the real CodeIngest registration.
-using Xunit;
 using CodeIngest.Client;
 using CodeIngest.Dag;
 using CodeIngest.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
+using Xunit;
 
 namespace CodeIngest.Tests.Cluster;
 

@@ -1,9 +1,9 @@
 // DAG semantics on a two-silo cluster: ordering, parallel branches, retries with backoff,
 // exhausted retries, timeouts, non-retryable errors, capability refusals, invalid DAGs.
-using Xunit;
 using CodeIngest.Dag;
 using CodeIngest.Storage;
 using CodeIngest.Tests.Cluster;
+using Xunit;
 
 namespace CodeIngest.Tests.Dag;
 

@@ -1,10 +1,10 @@
 // A job whose silo dies resumes on another silo from its last completed node.
-using Xunit;
 using CodeIngest.Client;
 using CodeIngest.Dag;
 using CodeIngest.Tests.Cluster;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using Xunit;
 
 namespace CodeIngest.Tests.Dag;
 

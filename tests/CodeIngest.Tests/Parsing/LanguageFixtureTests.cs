@@ -38,7 +38,7 @@ public sealed class LanguageFixtureTests
     };
 
     // "name kind start-end", in source order.
-    private static readonly Dictionary<string, string[]> s_expected = new()
+    private static readonly Dictionary<string, string[]> Expected = new()
     {
         ["bash"] =
         [
@@ -214,7 +214,7 @@ public sealed class LanguageFixtureTests
         }
 
         Assert.Null(parsed.Error);
-        Assert.Equal(s_expected.GetValueOrDefault(language, []), actual);
+        Assert.Equal(Expected.GetValueOrDefault(language, []), actual);
         Assert.Equal(Languages.FromName(language)!.Definitions, actual.Length > 0);
     }
 
