@@ -47,7 +47,16 @@ public static class CliApp
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
         root.Add(MigrateCli.Create(ClusterOption, JsonOption));
-        return await root.Parse(args).InvokeAsync();
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // The data directory's SQLite file or the cluster's PostgreSQL server cannot be used: say which and why, no stack trace.
+            return Fail(ex.Message, 1);
+        }
+
     }
 
     private static Command IngestCommand()

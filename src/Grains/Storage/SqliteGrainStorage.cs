@@ -9,10 +9,21 @@ namespace CodeIngest.Storage;
 public sealed class SqliteGrainStorage : IGrainStorage
 {
     private readonly string _name;
+    private const string Schema =
+        """
+        CREATE TABLE IF NOT EXISTS grain_state (
+        provider TEXT NOT NULL,
+        state_name TEXT NOT NULL,
+        grain_id TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (provider, state_name, grain_id)) WITHOUT ROWID;
+        """;
+
     private readonly string _databasePath;
     private readonly IGrainStorageSerializer _serializer;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SqliteSchemaGate _gate;
 
     /// <param name="name">The provider name; rows of different providers on one file never mix.</param>
     /// <param name="databasePath">The SQLite file (created if missing; its directory must exist).</param>
@@ -24,6 +35,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         ArgumentNullException.ThrowIfNull(serializer);
         _name = name;
         _databasePath = databasePath;
+        _gate = new SqliteSchemaGate(databasePath, Schema);
         _serializer = serializer;
     }
 
@@ -119,52 +131,5 @@ public sealed class SqliteGrainStorage : IGrainStorage
         return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
-        if (_schemaReady)
-        {
-            return connection;
-        }
-
-        try
-        {
-            await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_schemaReady)
-                {
-                    await using var create = connection.Command(
-                        """
-                        CREATE TABLE IF NOT EXISTS grain_state (
-                            provider TEXT NOT NULL,
-                            state_name TEXT NOT NULL,
-                            grain_id TEXT NOT NULL,
-                            etag TEXT NOT NULL,
-                            payload BLOB NOT NULL,
-                            updated_at TEXT NOT NULL,
-                            PRIMARY KEY (provider, state_name, grain_id)) WITHOUT ROWID;
-                        """);
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    _schemaReady = true;
-                }
-            }
-            finally
-            {
-                _schemaLock.Release();
-            }
-
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteDatabase.Unavailable(_databasePath, ex);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _gate.OpenAsync(cancellationToken);
 }

@@ -7,10 +7,23 @@ namespace CodeIngest.Storage;
 
 public sealed class SqliteReminderTable : IReminderTable
 {
+    private const string Schema =
+        """
+        CREATE TABLE IF NOT EXISTS reminders (
+        service_id TEXT NOT NULL,
+        grain_id TEXT NOT NULL,
+        reminder_name TEXT NOT NULL,
+        grain_hash INTEGER NOT NULL,
+        start_at_ticks INTEGER NOT NULL,
+        period_ticks INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        PRIMARY KEY (service_id, grain_id, reminder_name)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS reminders_hash ON reminders(service_id, grain_hash);
+        """;
+
     private readonly string _databasePath;
     private readonly string _serviceId;
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
+    private readonly SqliteSchemaGate _gate;
 
     /// <param name="databasePath">The SQLite file (created if missing; its directory must exist).</param>
     /// <param name="serviceId">The Orleans service id (ClusterOptions.ServiceId); tables of different services never mix.</param>
@@ -19,6 +32,7 @@ public sealed class SqliteReminderTable : IReminderTable
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         ArgumentNullException.ThrowIfNull(serviceId);
         _databasePath = databasePath;
+        _gate = new SqliteSchemaGate(databasePath, Schema);
         _serviceId = serviceId;
     }
 
@@ -122,54 +136,5 @@ public sealed class SqliteReminderTable : IReminderTable
         return new ReminderTableData(entries);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
-        if (_schemaReady)
-        {
-            return connection;
-        }
-
-        try
-        {
-            await _schemaLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_schemaReady)
-                {
-                    await using var create = connection.Command(
-                        """
-                        CREATE TABLE IF NOT EXISTS reminders (
-                            service_id TEXT NOT NULL,
-                            grain_id TEXT NOT NULL,
-                            reminder_name TEXT NOT NULL,
-                            grain_hash INTEGER NOT NULL,
-                            start_at_ticks INTEGER NOT NULL,
-                            period_ticks INTEGER NOT NULL,
-                            etag TEXT NOT NULL,
-                            PRIMARY KEY (service_id, grain_id, reminder_name)) WITHOUT ROWID;
-                        CREATE INDEX IF NOT EXISTS reminders_hash ON reminders(service_id, grain_hash);
-                        """);
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    _schemaReady = true;
-                }
-            }
-            finally
-            {
-                _schemaLock.Release();
-            }
-
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw SqliteDatabase.Unavailable(_databasePath, ex);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _gate.OpenAsync(cancellationToken);
 }

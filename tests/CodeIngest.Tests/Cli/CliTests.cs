@@ -1,6 +1,5 @@
 // The `codeingest` tool as users run it: separate processes on one data directory, exit codes
 // and the documented --json shapes.
-using System.Diagnostics;
 using System.Text.Json;
 using CodeIngest.Tests.Pipeline;
 using Xunit;
@@ -11,42 +10,10 @@ public sealed class CliTests
 {
     private readonly string _data = TestRepos.NewDirectory("codeingest-cli-");
 
-    /// <summary>The CLI from its own build output (its runtime config differs from the test host's, which includes ASP.NET Core).</summary>
-    internal static string CliPath
-    {
-        get
-        {
-            // AppContext.BaseDirectory is tests/CodeIngest.Tests/bin/<configuration>/<tfm>/
-            var tfm = new DirectoryInfo(AppContext.BaseDirectory);
-            var configuration = tfm.Parent!;
-            var repoRoot = configuration.Parent!.Parent!.Parent!.Parent!;
-            var path = Path.Combine(repoRoot.FullName, "src", "Client", "bin", configuration.Name, tfm.Name, "codeingest.dll");
-            Assert.True(File.Exists(path), $"the CLI is not built at {path}");
-            return path;
-        }
-    }
-
     private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunOnAsync(_data, args);
 
-    private static async Task<(int Code, string Out, string Err)> RunOnAsync(string data, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(CliPath);
-        start.ArgumentList.Add("--data");
-        start.ArgumentList.Add(data);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Out, string Err)> RunOnAsync(string data, params string[] args) =>
+        CliProcess.RunAsync(["--data", data, .. args]);
 
     [Fact]
     public async Task Ingest_then_search_and_symbols_print_the_documented_json()
@@ -121,6 +88,13 @@ public sealed class CliTests
         var search = await RunOnAsync(noData, "search", "x");
         Assert.Equal(1, search.Code);
         Assert.Contains("Run `codeingest ingest", search.Err);
+
+        var corrupt = TestRepos.NewDirectory("codeingest-corrupt-");
+        File.WriteAllText(Path.Combine(corrupt, "codeingest.db"), "not a database");
+        var unusable = await RunOnAsync(corrupt, "symbols", "x");
+        Assert.Equal(1, unusable.Code);
+        Assert.StartsWith("error: cannot use SQLite database", unusable.Err);
+        Assert.Equal("not a database", File.ReadAllText(Path.Combine(corrupt, "codeingest.db")));
     }
 
     [Fact]

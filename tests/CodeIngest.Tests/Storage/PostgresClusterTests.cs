@@ -288,21 +288,7 @@ public sealed class MigrateCliTests : IDisposable
 
     public void Dispose() => _schema.Dispose();
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(CodeIngest.Tests.Cli.CliTests.CliPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => CodeIngest.Tests.Cli.CliProcess.RunAsync(args);
 
     [Fact]
     public async Task Migrate_prints_what_it_applied_and_then_nothing()
@@ -366,19 +352,5 @@ public sealed class ClusterReadCliTests : IDisposable
         Assert.Contains("REST API", ingest.Err);
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunCliAsync(params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(CodeIngest.Tests.Cli.CliTests.CliPath);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Out, string Err)> RunCliAsync(params string[] args) => CodeIngest.Tests.Cli.CliProcess.RunAsync(args);
 }
