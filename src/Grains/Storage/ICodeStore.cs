@@ -17,8 +17,17 @@ public sealed record SkippedFile(string Path, string Reason);
 /// <summary>A parsed file with the bytes it was parsed from (stored content-addressed).</summary>
 public sealed record ParsedFileContent(ParsedFile File, byte[] Content);
 
-/// <summary>A file of a snapshot as stored: metadata, its definitions and its text.</summary>
-public sealed record StoredFile(string Path, string Language, string ContentHash, int Lines, string? ParseError, IReadOnlyList<Definition> Definitions, string Text);
+/// <summary>A file of a snapshot as stored: metadata, its definitions, references (imports, calls, inheritance), file metrics and its text.</summary>
+public sealed record StoredFile(
+    string Path,
+    string Language,
+    string ContentHash,
+    int Lines,
+    string? ParseError,
+    IReadOnlyList<Definition> Definitions,
+    string Text,
+    IReadOnlyList<Reference>? References = null,
+    CodeMetrics? Metrics = null);
 
 /// <summary>A searchable chunk: one function or class (or a slice of a long one, or a file-level remainder).</summary>
 public sealed record CodeChunk(string Path, string Language, string? Symbol, string? Kind, int StartLine, int EndLine, string Text);
