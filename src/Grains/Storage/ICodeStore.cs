@@ -38,7 +38,8 @@ public sealed record SnapshotStats(int Files, int FilesSkipped, int Symbols, int
 /// <summary>A job as recorded in history (the JSON of its final or current view).</summary>
 public sealed record JobRecord(string JobId, string Repo, string Status, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string ViewJson);
 
-public interface ICodeStore
+/// <summary>The code store. Each area (parsing, graph, embeddings…) declares its methods in its own <c>ICodeStore.&lt;Area&gt;.cs</c> part.</summary>
+public partial interface ICodeStore
 {
     /// <summary>Creates the schema if it does not exist (idempotent).</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);

@@ -26,6 +26,9 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
 
     private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
 
+    // The core schema, then each area's own tables (declared in its SqliteCodeStore.<Area>.cs part); all idempotent.
+    private static readonly string[] Schemas = [Schema];
+
     private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
 
     public string DatabasePath => _databasePath;
@@ -33,8 +36,9 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task InitializeAsync(CancellationToken cancellationToken = default) => RunAsync(async connection =>
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var create = connection.Command(Schema, transaction))
+        foreach (var schema in Schemas)
         {
+            await using var create = connection.Command(schema, transaction);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
