@@ -9,6 +9,7 @@ builder.UseOrleans(silo => silo.UseCodeIngestFromConfiguration(builder.Configura
 builder.AddIngestionApi();
 
 var app = builder.Build();
+app.UseRequestBodyLimit();
 app.UseRateLimiter();
 app.MapIngestionApi();
 app.MapSummarizeApi();

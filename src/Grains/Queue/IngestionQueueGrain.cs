@@ -1,9 +1,15 @@
 // The one ingestion queue. Pending jobs wait in priority order (higher first, then first come);
 // a grain timer follows the running jobs (polling their status) and starts the next ones while
 // fewer than MaxConcurrent run. A job whose wait exceeded the TTL when its turn comes is not
-// started: it is recorded in the job history as skipped, with its age. The queue's own state is
-// persisted after every change, so queued jobs and the last error survive a restart; starting a
-// job grain twice is harmless (StartAsync is idempotent), which makes the crash window benign.
+// started: it is recorded in the job history as skipped, with its age.
+//
+// Durability: every accepted job is one row in the store (queue_entries) before EnqueueAsync answers;
+// starting, finishing, skipping and cancelling change or delete that one row (the last three together
+// with the history record, in one transaction). The grain's own persistent state keeps only the last
+// error. Enqueues interleave: the rows of the enqueues that arrive while one insert transaction runs
+// are written together by the next one (group commit), each still one small INSERT. Starting a job
+// grain twice is harmless (StartAsync is idempotent), which makes a crash between starting a job and
+// marking its row started benign.
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Storage;
@@ -16,8 +22,10 @@ namespace CodeIngest.Queue;
 [GenerateSerializer, Alias("codeingest.IngestionQueueState")]
 public sealed class IngestionQueueState
 {
+    /// <summary>Jobs of a queue persisted before they became store rows; moved into the store on activation.</summary>
     [Id(0)] public List<QueuedJob> Pending { get; set; } = [];
 
+    /// <summary>Like <see cref="Pending"/>: only read to move older state into the store.</summary>
     [Id(1)] public List<RunningJob> Running { get; set; } = [];
 
     [Id(2)] public string? LastError { get; set; }
@@ -36,115 +44,211 @@ public sealed partial class IngestionQueueGrain(
     /// <summary>The key of the queue's clock in DI: its own, so tests can move the queue's time without moving Orleans'.</summary>
     public const string ClockKey = "codeingest-queue-clock";
 
+    private static readonly IComparer<QueuedJob> TurnOrder = Comparer<QueuedJob>.Create(
+        static (a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Sequence.CompareTo(b.Sequence));
+
+    // Pending jobs sorted by turn (TurnOrder), so a position is a binary search, not a sort.
+    private readonly List<QueuedJob> _pending = [];
+    private readonly Dictionary<string, QueuedJob> _pendingById = new(StringComparer.Ordinal);
+    private readonly List<RunningJob> _running = [];
+
+    // Rows accepted but not yet committed (they count against MaxPending) and the insert transaction in flight.
+    private List<(QueueEntry Entry, TaskCompletionSource Written)> _toInsert = [];
+    private Task? _inserting;
+    private int _reserved;
+    private long _sequence;
+
+    private Task? _loading;
+    private bool _loaded;
     private IGrainTimer? _pump;
-    private Task? _writing;
-    private bool _writeRequested;
-    private DateTimeOffset _storeVerifiedAt = DateTimeOffset.MinValue;
 
     private QueueOptions Options => options.Value;
 
-    /// <summary>
-    /// Persists the queue. Enqueue interleaves with other calls, so writes are coalesced: a caller
-    /// that asks while a write is in flight is answered by the next write, which carries every
-    /// change made meanwhile (group commit). One write at a time also keeps the etag consistent.
-    /// </summary>
-    private Task WriteCoalescedAsync()
-    {
-        _writeRequested = true;
-        if (_writing is { IsCompleted: false })
-        {
-            // The loop re-checks the request flag after its current write: this caller rides on the next one.
-            return _writing;
-        }
+    private string QueueName => this.GetPrimaryKeyString();
 
-        _writing = WriteLoopAsync();
-        return _writing;
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureLoadedAsync();
+        }
+        catch (Exception ex)
+        {
+            // Answered per call (enqueue: 503) until the store is back; the next call tries again.
+            Log.StoreUnavailable(logger, ex.Message);
+        }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>Loads the queue's rows once per activation (and moves state written by older versions into rows).</summary>
+    private Task EnsureLoadedAsync()
     {
-        while (_writeRequested)
+        if (_loaded)
         {
-            _writeRequested = false;
+            return Task.CompletedTask;
+        }
+
+        if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
+        {
+            _loading = LoadAsync();
+        }
+
+        return _loading;
+    }
+
+    private async Task LoadAsync()
+    {
+        var s = state.State;
+        if (s.Pending.Count > 0 || s.Running.Count > 0)
+        {
+            var moved = s.Pending.Select(j => ToEntry(j, null))
+                .Concat(s.Running.Select(r => new QueueEntry(QueueName, r.JobId, r.Repo, r.Repo, null, 0, r.StartedAt, 0, r.StartedAt)))
+                .ToList();
+            await store.AddQueueEntriesAsync(moved);
+            s.Pending.Clear();
+            s.Running.Clear();
             await state.WriteStateAsync();
         }
-    }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
+        var rows = await store.ListQueueEntriesAsync(QueueName);
+        foreach (var row in rows)
+        {
+            if (row.StartedAt is { } started)
+            {
+                _running.Add(new RunningJob(row.JobId, row.Repo, started));
+            }
+            else
+            {
+                AddPending(new QueuedJob(row.JobId, row.Repo, row.Url, row.Branch, row.Priority, row.EnqueuedAt, row.Sequence));
+            }
+        }
+
+        _sequence = Math.Max(s.Sequence, rows.Count == 0 ? 0 : rows.Max(r => r.Sequence));
+        _loaded = true;
         EnsurePump(immediately: true);
-        return Task.CompletedTask;
     }
 
     public async Task<EnqueueResult> EnqueueAsync(string url, string? branch, int priority)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(url);
-        var s = state.State;
-        if (s.Pending.Count >= Options.MaxPending)
+        try
         {
-            return new EnqueueResult(EnqueueRejection.QueueFull, null, 0, s.Pending.Count, Options.MaxPending, $"the queue is full: at most {Options.MaxPending} jobs may wait; try again later");
+            await EnsureLoadedAsync();
+        }
+        catch (Exception ex)
+        {
+            return StoreUnavailable(ex);
+        }
+
+        if (_pending.Count + _reserved >= Options.MaxPending)
+        {
+            return new EnqueueResult(EnqueueRejection.QueueFull, null, 0, _pending.Count + _reserved, Options.MaxPending, $"the queue is full: at most {Options.MaxPending} jobs may wait; try again later");
         }
 
         var repo = RepositorySource.TryParse(url, out var source, out _) ? source!.RepoId : url;
         var now = time.GetUtcNow();
-        var job = new QueuedJob(NewJobId(now), repo, url, string.IsNullOrWhiteSpace(branch) ? null : branch, priority, now, s.Sequence + 1);
+        var job = new QueuedJob(NewJobId(now), repo, url, string.IsNullOrWhiteSpace(branch) ? null : branch, priority, now, ++_sequence);
+        _reserved++;
         try
         {
-            // The history lives in the code store: a queue that cannot record outcomes must not take work.
-            if (now - _storeVerifiedAt > TimeSpan.FromSeconds(1))
-            {
-                await store.ListJobsAsync(1);
-                _storeVerifiedAt = now;
-            }
-
-            s.Pending.Add(job);
-            s.Sequence++;
-            await WriteCoalescedAsync();
+            // Durable before the caller hears "dispatched".
+            await InsertAsync(ToEntry(job, null));
         }
         catch (Exception ex)
         {
-            s.Pending.Remove(job);
-            _storeVerifiedAt = DateTimeOffset.MinValue;
-            Log.StoreUnavailable(logger, ex.Message);
-            return new EnqueueResult(EnqueueRejection.StoreUnavailable, null, 0, s.Pending.Count, Options.MaxPending, "the store is unavailable; nothing was queued. " + ex.Message);
+            return StoreUnavailable(ex);
+        }
+        finally
+        {
+            _reserved--;
         }
 
-        Log.Enqueued(logger, job.JobId, repo, priority, s.Pending.Count);
+        AddPending(job);
+        Log.Enqueued(logger, job.JobId, repo, priority, _pending.Count);
         EnsurePump(immediately: true);
-        return new EnqueueResult(EnqueueRejection.None, job.JobId, PositionOf(job.JobId), s.Pending.Count, Options.MaxPending, null);
+        return new EnqueueResult(EnqueueRejection.None, job.JobId, PositionOf(job), _pending.Count + _reserved, Options.MaxPending, null);
     }
 
-    public Task<QueueJobInfo> GetJobAsync(string jobId)
+    private EnqueueResult StoreUnavailable(Exception ex)
     {
-        var s = state.State;
-        var position = PositionOf(jobId);
-        if (position > 0)
+        Log.StoreUnavailable(logger, ex.Message);
+        return new EnqueueResult(EnqueueRejection.StoreUnavailable, null, 0, _pending.Count + _reserved, Options.MaxPending, "the store is unavailable; nothing was queued. " + ex.Message);
+    }
+
+    /// <summary>Queues a row for the next insert transaction and completes once that transaction committed (group commit).</summary>
+    private Task InsertAsync(QueueEntry entry)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _toInsert.Add((entry, written));
+        if (_inserting is null || _inserting.IsCompleted)
         {
-            return Task.FromResult(new QueueJobInfo(QueueJobState.Queued, position, s.Pending.First(j => j.JobId == jobId)));
+            _inserting = InsertLoopAsync();
         }
 
-        var where = s.Running.Any(j => j.JobId == jobId) ? QueueJobState.Running : QueueJobState.Unknown;
-        return Task.FromResult(new QueueJobInfo(where, 0, null));
+        return written.Task;
+    }
+
+    private async Task InsertLoopAsync()
+    {
+        while (_toInsert.Count > 0)
+        {
+            var batch = _toInsert;
+            _toInsert = [];
+            try
+            {
+                await store.AddQueueEntriesAsync(batch.Select(b => b.Entry).ToList());
+                foreach (var item in batch)
+                {
+                    item.Written.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in batch)
+                {
+                    item.Written.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    public async Task<QueueJobInfo> GetJobAsync(string jobId)
+    {
+        await EnsureLoadedAsync();
+        if (_pendingById.TryGetValue(jobId, out var queued))
+        {
+            return new QueueJobInfo(QueueJobState.Queued, PositionOf(queued), queued);
+        }
+
+        var where = _running.Any(j => j.JobId == jobId) ? QueueJobState.Running : QueueJobState.Unknown;
+        return new QueueJobInfo(where, 0, null);
     }
 
     public async Task<CancelOutcome> CancelAsync(string jobId)
     {
-        var s = state.State;
-        if (s.Pending.FirstOrDefault(j => j.JobId == jobId) is { } queued)
+        await EnsureLoadedAsync();
+        if (_pendingById.TryGetValue(jobId, out var queued))
         {
-            s.Pending.Remove(queued);
-            await WriteCoalescedAsync();
-            await RecordUnstartedAsync(queued, JobStatus.Cancelled, "cancelled by request while queued", null);
+            RemovePending(queued);
+            try
+            {
+                await store.RemoveQueueEntryAsync(jobId, UnstartedRecord(queued, JobStatus.Cancelled, "cancelled by request while queued", null));
+            }
+            catch
+            {
+                AddPending(queued);
+                throw;
+            }
+
             Log.Cancelled(logger, jobId, "queued");
             return CancelOutcome.CancelledQueued;
         }
 
         var job = GrainFactory.GetGrain<IIngestionJobGrain>(jobId);
-        if (s.Running.FirstOrDefault(j => j.JobId == jobId) is { } running)
+        if (_running.FirstOrDefault(j => j.JobId == jobId) is { } running)
         {
             var view = await job.CancelAsync();
-            s.Running.Remove(running);
-            await WriteCoalescedAsync();
+            _running.Remove(running);
+            await ForgetAsync(jobId);
             Log.Cancelled(logger, jobId, "running");
             return view.Status == JobStatus.Cancelled ? CancelOutcome.CancelledRunning : CancelOutcome.AlreadyFinished;
         }
@@ -165,20 +269,24 @@ public sealed partial class IngestionQueueGrain(
         return CancelOutcome.CancelledRunning;
     }
 
-    public Task<WorkerStatus> GetWorkerStatusAsync()
+    public async Task<WorkerStatus> GetWorkerStatusAsync()
     {
-        var s = state.State;
-        var ingesting = s.Running.Select(r => r.Repo).ToArray();
+        await EnsureLoadedAsync();
+        var lastError = state.State.LastError;
+        var ingesting = _running.Select(r => r.Repo).ToArray();
         var status = ingesting.Length > 0 ? "Ingesting " + string.Join(", ", ingesting)
-            : s.LastError is not null ? "Error: " + s.LastError
+            : Options.Paused ? Offline
+            : lastError is not null ? "Error: " + lastError
             : "Idle";
-        return Task.FromResult(new WorkerStatus(status, ingesting, s.Pending.Count, s.Running.Count, Options.MaxPending, Options.MaxConcurrent, s.LastError));
+        return new WorkerStatus(status, ingesting, _pending.Count + _reserved, _running.Count, Options.MaxPending, Options.MaxConcurrent, lastError);
     }
+
+    /// <summary>The worker status while no silo processes the queue (it is paused, or no silo answers for it).</summary>
+    public const string Offline = "Offline";
 
     private void EnsurePump(bool immediately)
     {
-        var s = state.State;
-        if (s.Pending.Count == 0 && s.Running.Count == 0)
+        if (_pending.Count == 0 && _running.Count == 0)
         {
             return;
         }
@@ -198,9 +306,8 @@ public sealed partial class IngestionQueueGrain(
 
     private async Task PumpAsync()
     {
-        var s = state.State;
-        var changed = false;
-        foreach (var running in s.Running.ToList())
+        var lastError = state.State.LastError;
+        foreach (var running in _running.ToList())
         {
             JobView view;
             try
@@ -218,30 +325,29 @@ public sealed partial class IngestionQueueGrain(
                 continue;
             }
 
-            s.Running.Remove(running);
-            changed = true;
+            _running.Remove(running);
+            await ForgetAsync(running.JobId);
             if (view.Status == JobStatus.Failed)
             {
-                s.LastError = $"{running.Repo}: {view.Error}";
+                lastError = $"{running.Repo}: {view.Error}";
             }
             else if (view.Status == JobStatus.Completed)
             {
-                s.LastError = null;
+                lastError = null;
             }
         }
 
-        while (!Options.Paused && s.Running.Count < Options.MaxConcurrent && s.Pending.Count > 0)
+        while (!Options.Paused && _running.Count < Options.MaxConcurrent && _pending.Count > 0)
         {
-            var next = Ordered().First();
-            s.Pending.Remove(next);
-            changed = true;
+            var next = _pending[0];
+            RemovePending(next);
             var now = time.GetUtcNow();
             var age = now - next.EnqueuedAt;
             if (age > Options.Ttl)
             {
                 var reason = $"expired: waited {FormatAge(age)} in the queue, longer than its TTL of {Options.TtlHours:0.##} h";
                 Log.Expired(logger, next.JobId, next.Repo, age.TotalSeconds);
-                await RecordUnstartedAsync(next, JobStatus.Skipped, reason, age);
+                await ForgetAsync(next.JobId, UnstartedRecord(next, JobStatus.Skipped, reason, age));
                 continue;
             }
 
@@ -250,22 +356,34 @@ public sealed partial class IngestionQueueGrain(
                 var source = RepositorySource.Parse(next.Url);
                 var spec = IngestionPipeline.Build(source, next.Branch, ingestionOptions.Value);
                 await GrainFactory.GetGrain<IIngestionJobGrain>(next.JobId).StartAsync(spec);
-                s.Running.Add(new RunningJob(next.JobId, next.Repo, now));
-                Log.Dispatched(logger, next.JobId, next.Repo, s.Running.Count);
+                _running.Add(new RunningJob(next.JobId, next.Repo, now));
+                Log.Dispatched(logger, next.JobId, next.Repo, _running.Count);
             }
             catch (Exception ex)
             {
-                s.LastError = $"{next.Repo}: {ex.Message}";
+                lastError = $"{next.Repo}: {ex.Message}";
                 Log.DispatchFailed(logger, next.JobId, ex.Message);
-                await RecordUnstartedAsync(next, JobStatus.Failed, "could not start: " + ex.Message, age);
+                await ForgetAsync(next.JobId, UnstartedRecord(next, JobStatus.Failed, "could not start: " + ex.Message, age));
+                continue;
+            }
+
+            try
+            {
+                await store.MarkQueueEntryStartedAsync(next.JobId, now);
+            }
+            catch (Exception ex)
+            {
+                // The row still says "waiting": after a restart the job is started again, which StartAsync makes harmless.
+                Log.StoreUnavailable(logger, ex.Message);
             }
         }
 
-        if (changed)
+        if (lastError != state.State.LastError)
         {
+            state.State.LastError = lastError;
             try
             {
-                await WriteCoalescedAsync();
+                await state.WriteStateAsync();
             }
             catch (Exception ex)
             {
@@ -273,15 +391,56 @@ public sealed partial class IngestionQueueGrain(
             }
         }
 
-        if (s.Running.Count == 0 && (s.Pending.Count == 0 || Options.Paused))
+        if (_running.Count == 0 && (_pending.Count == 0 || Options.Paused))
         {
             _pump?.Dispose();
             _pump = null;
         }
     }
 
-    /// <summary>Writes the history record of a job that never ran (skipped, cancelled while queued, or not startable).</summary>
-    private async Task RecordUnstartedAsync(QueuedJob job, JobStatus status, string reason, TimeSpan? age)
+    /// <summary>Deletes a job's row (with its history record when it never ran); a failure leaves the row, which is only re-checked after a restart.</summary>
+    private async Task ForgetAsync(string jobId, JobRecord? history = null)
+    {
+        try
+        {
+            await store.RemoveQueueEntryAsync(jobId, history);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreUnavailable(logger, ex.Message);
+        }
+    }
+
+    private QueueEntry ToEntry(QueuedJob job, DateTimeOffset? startedAt) =>
+        new(QueueName, job.JobId, job.Repo, job.Url, job.Branch, job.Priority, job.EnqueuedAt, job.Sequence, startedAt);
+
+    private void AddPending(QueuedJob job)
+    {
+        var index = _pending.BinarySearch(job, TurnOrder);
+        _pending.Insert(index < 0 ? ~index : index, job);
+        _pendingById[job.JobId] = job;
+    }
+
+    private void RemovePending(QueuedJob job)
+    {
+        var index = _pending.BinarySearch(job, TurnOrder);
+        if (index >= 0)
+        {
+            _pending.RemoveAt(index);
+        }
+
+        _pendingById.Remove(job.JobId);
+    }
+
+    /// <summary>1-based place among the pending jobs.</summary>
+    private int PositionOf(QueuedJob job)
+    {
+        var index = _pending.BinarySearch(job, TurnOrder);
+        return index < 0 ? 0 : index + 1;
+    }
+
+    /// <summary>The history record of a job that never ran (skipped, cancelled while queued, or not startable).</summary>
+    private JobRecord UnstartedRecord(QueuedJob job, JobStatus status, string reason, TimeSpan? age)
     {
         var now = time.GetUtcNow();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -302,31 +461,7 @@ public sealed partial class IngestionQueueGrain(
         }
 
         var view = new JobView(job.JobId, IngestionPipeline.Name, status, 0, null, [], job.EnqueuedAt, null, now, reason, parameters);
-        try
-        {
-            await store.SaveJobAsync(new JobRecord(job.JobId, job.Repo, status.ToString().ToLowerInvariant(), job.EnqueuedAt, now, JobViewJson.Serialize(view)));
-        }
-        catch (Exception ex)
-        {
-            Log.StoreUnavailable(logger, ex.Message);
-        }
-    }
-
-    private IEnumerable<QueuedJob> Ordered() => state.State.Pending.OrderByDescending(j => j.Priority).ThenBy(j => j.Sequence);
-
-    private int PositionOf(string jobId)
-    {
-        var index = 0;
-        foreach (var job in Ordered())
-        {
-            index++;
-            if (job.JobId == jobId)
-            {
-                return index;
-            }
-        }
-
-        return 0;
+        return new JobRecord(job.JobId, job.Repo, status.ToString().ToLowerInvariant(), job.EnqueuedAt, now, JobViewJson.Serialize(view));
     }
 
     private static string NewJobId(DateTimeOffset now) => $"{now.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";

@@ -27,7 +27,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
 
     // The core schema, then each area's own tables (declared in its SqliteCodeStore.<Area>.cs part); all idempotent.
-    private static readonly string[] Schemas = [Schema];
+    private static readonly string[] Schemas = [Schema, QueueSchema];
 
     private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
 
@@ -490,18 +490,21 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         ArgumentNullException.ThrowIfNull(job);
         return RunAsync(async connection =>
         {
-            await using var command = connection.Command(
-                """
-                INSERT OR REPLACE INTO jobs(job_id, repo, status, created_at, created_ticks, finished_at, view_json)
-                VALUES ($id, $repo, $status, $created, $ticks, $finished, $view)
-                """)
-                .With("$id", job.JobId).With("$repo", job.Repo).With("$status", job.Status)
-                .With("$created", Format(job.CreatedAt)).With("$ticks", job.CreatedAt.UtcTicks)
-                .With("$finished", job.FinishedAt is { } f ? Format(f) : null).With("$view", job.ViewJson);
+            await using var command = SaveJobCommand(connection, null, job);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
+
+    private static SqliteCommand SaveJobCommand(SqliteConnection connection, SqliteTransaction? transaction, JobRecord job) =>
+        connection.Command(
+            """
+            INSERT OR REPLACE INTO jobs(job_id, repo, status, created_at, created_ticks, finished_at, view_json)
+            VALUES ($id, $repo, $status, $created, $ticks, $finished, $view)
+            """, transaction)
+            .With("$id", job.JobId).With("$repo", job.Repo).With("$status", job.Status)
+            .With("$created", Format(job.CreatedAt)).With("$ticks", job.CreatedAt.UtcTicks)
+            .With("$finished", job.FinishedAt is { } f ? Format(f) : null).With("$view", job.ViewJson);
 
     public Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         RunAsync(async connection =>

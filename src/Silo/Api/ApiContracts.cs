@@ -10,7 +10,14 @@ namespace CodeIngest.Silo.Api;
 
 public sealed record DispatchResponse(string Status, string JobId, int QueuePosition, string Target, int QueueSize, int MaxQueueSize);
 
-public sealed record WorkerStatusResponse(string Status, string[] Ingesting, int QueueSize, int Running, int MaxQueueSize, int MaxConcurrent);
+public sealed record WorkerStatusResponse(
+    string Status,
+    string[] Ingesting,
+    int QueueSize,
+    int Running,
+    int MaxQueueSize,
+    int MaxConcurrent,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Detail = null);
 
 public sealed record CancelResponse(string JobId, string Status, string Detail);
 

@@ -19,6 +19,9 @@ public static partial class IngestionApi
     public const string ReadPolicy = "read";
     private static readonly TimeSpan GrainCallTimeout = TimeSpan.FromSeconds(10);
 
+    // A status page should say "Offline" quickly rather than hang while no silo answers.
+    private static readonly TimeSpan WorkerStatusTimeout = TimeSpan.FromSeconds(3);
+
     public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/ingestion").WithTags("ingestion");
@@ -44,17 +47,16 @@ public static partial class IngestionApi
         [FromQuery] int? priority,
         IOptionsMonitor<ApiOptions> options,
         IGrainFactory grains,
-        ICodeStore store,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var (dispatched, problem) = await DispatchAsync(repoUrl, branch, priority, options.CurrentValue, grains, store, loggers, cancellationToken);
+        var (dispatched, problem) = await DispatchAsync(repoUrl, branch, priority, options.CurrentValue, grains, loggers, cancellationToken);
         return dispatched is not null ? TypedResults.Ok(dispatched) : problem!;
     }
 
     /// <summary>Validates and queues one ingestion; exactly one of the results is set.</summary>
     internal static async Task<(DispatchResponse? Dispatched, ProblemHttpResult? Problem)> DispatchAsync(
-        string? repoUrl, string? branch, int? priority, ApiOptions options, IGrainFactory grains, ICodeStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string? repoUrl, string? branch, int? priority, ApiOptions options, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(IngestionApi).FullName!);
         if (!RepositoryUrl.TryNormalize(repoUrl, options, out var source, out var error))
@@ -72,12 +74,8 @@ public static partial class IngestionApi
             return (null, Problem(StatusCodes.Status400BadRequest, "Invalid priority", "the priority is an integer from -100 to 100 (higher runs first; default 0)"));
         }
 
-        if (await ProbeStoreAsync(store, cancellationToken) is { } storeError)
-        {
-            Log.StoreUnavailable(logger, storeError);
-            return (null, Problem(StatusCodes.Status503ServiceUnavailable, "Store unavailable", "the store is unavailable; nothing was queued: " + storeError));
-        }
-
+        // No separate store probe: the queue writes the job's row before it answers, and answers
+        // StoreUnavailable (nothing queued) when that write fails.
         EnqueueResult result;
         try
         {
@@ -105,13 +103,16 @@ public static partial class IngestionApi
     {
         try
         {
-            var s = await Queue(grains).GetWorkerStatusAsync().WaitAsync(GrainCallTimeout, cancellationToken);
-            return TypedResults.Ok(new WorkerStatusResponse(s.Status, s.Ingesting, s.Pending, s.Running, s.MaxPending, s.MaxConcurrent));
+            var s = await Queue(grains).GetWorkerStatusAsync().WaitAsync(WorkerStatusTimeout, cancellationToken);
+            var detail = s.Status == IngestionQueueGrain.Offline
+                ? $"the queue is paused ({QueueOptions.Section}:Paused = true): jobs are accepted but none starts"
+                : null;
+            return TypedResults.Ok(new WorkerStatusResponse(s.Status, s.Ingesting, s.Pending, s.Running, s.MaxPending, s.MaxConcurrent, detail));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // No silo answers for the queue: nothing is processing.
-            return TypedResults.Ok(new WorkerStatusResponse("Offline", [], 0, 0, queue.CurrentValue.MaxPending, queue.CurrentValue.MaxConcurrent));
+            // No silo answers for the queue (or it cannot read its rows): nothing is processing.
+            return TypedResults.Ok(new WorkerStatusResponse(IngestionQueueGrain.Offline, [], 0, 0, queue.CurrentValue.MaxPending, queue.CurrentValue.MaxConcurrent, "no silo answered for the ingestion queue: " + ex.Message));
         }
     }
 
@@ -288,9 +289,6 @@ public static partial class IngestionApi
     {
         [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "API: dispatched job {JobId} for {Repo} at queue position {Position}")]
         public static partial void Dispatched(ILogger logger, string jobId, string repo, int position);
-
-        [LoggerMessage(EventId = 1502, Level = LogLevel.Warning, Message = "API: the store is unavailable: {Error}")]
-        public static partial void StoreUnavailable(ILogger logger, string error);
 
         [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "API: the ingestion queue did not answer: {Error}")]
         public static partial void QueueUnavailable(ILogger logger, string error);

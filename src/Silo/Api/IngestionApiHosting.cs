@@ -43,6 +43,41 @@ public static class IngestionApiHosting
         return builder;
     }
 
+    /// <summary>
+    /// Refuses request bodies over <see cref="MaxRequestBodyBytes"/> with 413 and a problem-details body:
+    /// at once when Content-Length says so, otherwise when reading passes the limit (Kestrel's
+    /// per-request limit, set here so hosts without Kestrel's global limit enforce it too).
+    /// </summary>
+    public static WebApplication UseRequestBodyLimit(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.ContentLength > MaxRequestBodyBytes)
+            {
+                await TooLarge(context, $"the request body is {context.Request.ContentLength} bytes; at most {MaxRequestBodyBytes} bytes are accepted");
+                return;
+            }
+
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxRequestBodyBytes;
+            }
+
+            try
+            {
+                await next(context);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
+            {
+                await TooLarge(context, $"the request body is larger than the {MaxRequestBodyBytes} bytes accepted");
+            }
+        });
+        return app;
+    }
+
+    private static Task TooLarge(HttpContext context, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large").ExecuteAsync(context);
+
     private static RateLimitPartition<string> PerClient(HttpContext http, int permitsPerMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(
             http.Connection.RemoteIpAddress?.ToString() ?? "unknown",

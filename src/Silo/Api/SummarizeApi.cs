@@ -43,14 +43,14 @@ public static class SummarizeApi
     }
 
     internal static async Task<Results<Ok<SummarizeResponse>, ProblemHttpResult>> SummarizeAsync(
-        SummarizeRequest? request, IOptionsMonitor<ApiOptions> options, IGrainFactory grains, ICodeStore store, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SummarizeRequest? request, IOptionsMonitor<ApiOptions> options, IGrainFactory grains, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request?.RepoUrl))
         {
             return IngestionApi.Problem(StatusCodes.Status400BadRequest, "Invalid request", "send a JSON body {\"repo_url\": \"github.com/owner/repo\"}");
         }
 
-        var (dispatched, problem) = await IngestionApi.DispatchAsync(request.RepoUrl, null, null, options.CurrentValue, grains, store, loggers, cancellationToken);
+        var (dispatched, problem) = await IngestionApi.DispatchAsync(request.RepoUrl, null, null, options.CurrentValue, grains, loggers, cancellationToken);
         if (dispatched is null)
         {
             return problem!;

@@ -122,7 +122,7 @@ public sealed class IngestionApiTests
         Assert.Equal(2, queued.GetProperty("queue_position").GetInt32());
 
         var worker = await Http.GetOkAsync(admin, Status);
-        Assert.Equal("Idle", worker.GetProperty("status").GetString());
+        Assert.Equal("Offline", worker.GetProperty("status").GetString());
         Assert.Equal(3, worker.GetProperty("queue_size").GetInt32());
 
         var (cancelled, cancelBody) = await Http.SendAsync(admin, HttpMethod.Delete, $"/api/v1/ingestion/jobs/{firstId}");

@@ -340,19 +340,25 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(job);
         return RunAsync(async connection =>
         {
-            await using var command = Command(connection, null,
-                """
-                INSERT INTO jobs(job_id, repo, status, created_at, created_ticks, finished_at, view_json)
-                VALUES (@id, @repo, @status, @created, @ticks, @finished, @view)
-                ON CONFLICT (job_id) DO UPDATE SET repo = excluded.repo, status = excluded.status, created_at = excluded.created_at,
-                    created_ticks = excluded.created_ticks, finished_at = excluded.finished_at, view_json = excluded.view_json
-                """)
-                .Text("id", job.JobId).Text("repo", job.Repo).Text("status", job.Status)
-                .Text("created", Format(job.CreatedAt)).Text("finished", job.FinishedAt is { } f ? Format(f) : null).Text("view", Clean(job.ViewJson));
-            command.Parameters.Add(new NpgsqlParameter<long>("ticks", NpgsqlDbType.Bigint) { TypedValue = job.CreatedAt.UtcTicks });
+            await using var command = SaveJobCommand(connection, null, job);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
+
+    private static NpgsqlCommand SaveJobCommand(NpgsqlConnection connection, NpgsqlTransaction? transaction, JobRecord job)
+    {
+        var command = Command(connection, transaction,
+            """
+            INSERT INTO jobs(job_id, repo, status, created_at, created_ticks, finished_at, view_json)
+            VALUES (@id, @repo, @status, @created, @ticks, @finished, @view)
+            ON CONFLICT (job_id) DO UPDATE SET repo = excluded.repo, status = excluded.status, created_at = excluded.created_at,
+                created_ticks = excluded.created_ticks, finished_at = excluded.finished_at, view_json = excluded.view_json
+            """)
+            .Text("id", job.JobId).Text("repo", job.Repo).Text("status", job.Status)
+            .Text("created", Format(job.CreatedAt)).Text("finished", job.FinishedAt is { } f ? Format(f) : null).Text("view", Clean(job.ViewJson));
+        command.Parameters.Add(new NpgsqlParameter<long>("ticks", NpgsqlDbType.Bigint) { TypedValue = job.CreatedAt.UtcTicks });
+        return command;
     }
 
     public async Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>

@@ -35,6 +35,7 @@ public static class PostgresMigrations
         new(2, "orleans clustering", ClusteringSchema),
         new(3, "orleans persistence", PersistenceSchema),
         new(4, "orleans reminders", RemindersSchema),
+        new(5, "ingestion queue", QueueSchema),
     ];
 
     public static int LatestVersion => All[^1].Version;
@@ -420,5 +421,20 @@ public static class PostgresMigrations
             DELETE FROM orleans_reminders WHERE service_id = @ServiceId
         $q$)
         ON CONFLICT (QueryKey) DO UPDATE SET QueryText = excluded.QueryText;
+        """;
+
+    private const string QueueSchema =
+        """
+        CREATE TABLE IF NOT EXISTS queue_entries (
+            job_id      text PRIMARY KEY,
+            queue       text NOT NULL,
+            repo        text NOT NULL,
+            url         text NOT NULL,
+            branch      text,
+            priority    integer NOT NULL,
+            enqueued_at text NOT NULL,
+            sequence    bigint NOT NULL,
+            started_at  text);
+        CREATE INDEX IF NOT EXISTS queue_entries_by_queue ON queue_entries(queue, sequence);
         """;
 }
