@@ -29,5 +29,6 @@ for _ in $(seq 1 100); do
   sleep 0.3
 done
 
-echo "machine: $(nproc) cores; silo pid $silo; load generator: separate process"
+echo "machine: $(nproc) cores; silo pid $silo; load generator: separate process; load average before: $(cut -d" " -f1-3 /proc/loadavg)"
 dotnet bench/CodeIngest.Bench/bin/Release/net10.0/CodeIngest.Bench.dll api "http://127.0.0.1:$port" "$token" "$rates" "$seconds"
+echo "load average after: $(cut -d" " -f1-3 /proc/loadavg)"

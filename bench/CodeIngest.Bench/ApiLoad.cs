@@ -10,7 +10,7 @@ public static class ApiLoad
 {
     public sealed record Result(string Name, int Rate, int Sent, int Ok, int Failed, double P50, double P90, double P99, double Max);
 
-    public static async Task<Result> RunAsync(HttpClient http, string name, int rate, TimeSpan duration, Func<int, HttpRequestMessage> request)
+    public static async Task<Result> RunAsync(HttpClient http, string name, int rate, TimeSpan duration, Func<int, HttpRequestMessage> request, System.Net.HttpStatusCode expected = System.Net.HttpStatusCode.OK)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var latencies = new double[total];
@@ -36,7 +36,7 @@ public static class ApiLoad
                 {
                     using var response = await http.SendAsync(message);
                     await response.Content.ReadAsByteArrayAsync();
-                    if (response.IsSuccessStatusCode)
+                    if (response.StatusCode == expected)
                     {
                         Interlocked.Increment(ref ok);
                     }
@@ -101,6 +101,11 @@ public static class ApiLoad
             Print(dispatch);
             var status = await RunAsync(http, "status GET /api/v1/ingestion/jobs/{id}", rate, duration, _ => new HttpRequestMessage(HttpMethod.Get, $"/api/v1/ingestion/jobs/{jobId}"));
             Print(status);
+
+            // Yardstick in the same run: the same HTTP path (Kestrel, routing, rate limiter, JSON problem
+            // body) without any grain call or store access, so what the machine's load alone costs shows.
+            var floor = await RunAsync(http, "floor GET /api/v1/ingestion/jobs/{malformed id} (404, no grain, no store)", rate, duration, _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1/ingestion/jobs/-malformed-"), System.Net.HttpStatusCode.NotFound);
+            Print(floor);
         }
 
         return 0;

@@ -286,7 +286,8 @@ public sealed partial class IngestionQueueGrain(
 
     private void EnsurePump(bool immediately)
     {
-        if (_pending.Count == 0 && _running.Count == 0)
+        // Nothing to follow and nothing may start (paused): no timer, so enqueues stay cheap.
+        if (_running.Count == 0 && (_pending.Count == 0 || Options.Paused))
         {
             return;
         }
