@@ -91,19 +91,20 @@ public sealed class SiloFailoverTests : IDisposable
             var view = await job.GetStatusAsync();
             Assert.False(view.IsFinished, $"the job finished before the silo could be killed mid-parse ({view.Status}); make the repository larger");
             var parse = view.Nodes.Single(n => n.Id == "parse");
-            if (parse.Status == NodeStatus.Running && parse.Progress is > 0.05 and < 0.6)
+            var stored = parse.Status == NodeStatus.Running ? await ScalarAsync<long>("SELECT COUNT(*) FROM snapshot_files WHERE snapshot_id = @s", started.JobId) : 0;
+            if (stored > Files / 20 && stored < Files * 6 / 10)
             {
                 var address = await management.GetActivationAddress(job, Ct);
                 Assert.NotNull(address);
                 victim = cluster.BySiloPort(address.Endpoint.Port);
                 Assert.NotNull(victim);
-                killedAt = parse.Progress;
+                killedAt = (double)stored / Files;
                 victim.Process.Kill(entireProcessTree: true);
                 await victim.Process.WaitForExitAsync(Ct);
             }
             else
             {
-                await Task.Delay(50, Ct);
+                await Task.Delay(20, Ct);
             }
         }
 
