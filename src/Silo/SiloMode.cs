@@ -2,10 +2,15 @@
 // ADO.NET clustering, grain state, reminders and the code store in that PostgreSQL database (prepared by
 // `codeingest migrate`), with configurable cluster id, service id and ports. Otherwise embedded mode:
 // localhost clustering and SQLite under CodeIngest:DataDirectory (default ./.codeingest).
+// Both modes bind CodeIngest:Dag (DagEngineOptions) and CodeIngest:Reminders (ReminderOptions); cluster
+// mode binds CodeIngest:Cluster:Membership (Orleans ClusterMembershipOptions: how fast a dead silo is
+// declared dead) and publishes Orleans:Metadata (e.g. gpu=true) as silo metadata.
 using System.Net;
+using CodeIngest.Dag;
 using CodeIngest.Hosting;
 using CodeIngest.Ingestion;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace CodeIngest.Silo;
 
@@ -17,6 +22,8 @@ public static class SiloMode
     {
         void ConfigureIngestion(IngestionOptions o) => configuration.GetSection(IngestionOptions.Section).Bind(o);
 
+        silo.Services.AddOptions<DagEngineOptions>().Bind(configuration.GetSection("CodeIngest:Dag"));
+        silo.Services.AddOptions<ReminderOptions>().Bind(configuration.GetSection("CodeIngest:Reminders"));
         var cluster = configuration.GetSection(ClusterSection);
         var connectionString = cluster["ConnectionString"];
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -31,6 +38,8 @@ public static class SiloMode
                 .AddCodeIngest(dataDirectory, ConfigureIngestion);
         }
 
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(cluster.GetSection("Membership"));
+        silo.UseSiloMetadata();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster["ClusterId"] ?? "codeingest";
@@ -49,6 +58,6 @@ public static class SiloMode
 
         return silo
             .UseCodeIngestAdoNetClustering(connectionString)
-            .AddCodeIngestCluster(connectionString, ConfigureIngestion);
+            .AddCodeIngestCluster(connectionString, ConfigureIngestion, configuration["CodeIngest:DataDirectory"]);
     }
 }

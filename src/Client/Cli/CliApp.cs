@@ -1,5 +1,6 @@
 // Commands of the `codeingest` tool. Commands that only read (search, symbols, repos, jobs,
-// status, languages) open the store directly; `ingest` hosts an embedded silo.
+// status, languages) open the store directly; `ingest` hosts an embedded silo, or with --cluster
+// starts and follows the job on a cluster's silos through the client SDK.
 using System.CommandLine;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -69,17 +70,17 @@ public static class CliApp
         command.SetAction(async (parse, ct) =>
         {
             var input = parse.GetRequiredValue(source);
-            if (parse.GetValue(ClusterOption) is { Length: > 0 })
-            {
-                return Fail("ingest --cluster is not supported yet: submit the repository to a cluster silo's REST API (POST /api/v1/ingestion/ingest/{repo_url}); search, symbols, repos, jobs and status accept --cluster", 2);
-            }
-
             if (!RepositorySource.TryParse(input, out _, out var error))
             {
                 return Fail(error!, 2);
             }
 
             var json = parse.GetValue(JsonOption);
+            if (parse.GetValue(ClusterOption) is { Length: > 0 } connectionString)
+            {
+                return await IngestOnClusterAsync(connectionString, input, parse.GetValue(branch), parse.GetValue(noWait), json, parse.GetValue(verbose), ct);
+            }
+
             var data = parse.GetRequiredValue(DataOption);
             var logLevel = parse.GetValue(verbose) ? LogLevel.Information : LogLevel.Warning;
             var cluster = await EmbeddedCluster.StartAsync(data, logLevel, cancellationToken: ct);
@@ -132,6 +133,45 @@ public static class CliApp
             }
         });
         return command;
+    }
+
+    /// <summary>`ingest --cluster`: the job runs on the cluster's silos; this process only starts and follows it (SDK client).</summary>
+    private static async Task<int> IngestOnClusterAsync(string connectionString, string input, string? branch, bool noWait, bool json, bool verbose, CancellationToken ct)
+    {
+        ClusterConnection connection;
+        try
+        {
+            connection = await ClusterConnection.ConnectAsync(connectionString, verbose ? LogLevel.Information : LogLevel.Warning, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            return Fail($"--cluster is not a valid PostgreSQL connection string: {ex.Message}", 2);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Fail(ex.Message, 1);
+        }
+
+        await using (connection)
+        {
+            if (RepositorySource.Parse(input).Kind != SourceKind.Remote)
+            {
+                Console.Error.WriteLine("note: a local path is read by the silo that runs the clone step; every silo must see it at the same path");
+            }
+
+            var started = await connection.Client.StartIngestionAsync(input, branch);
+            if (noWait)
+            {
+                Console.WriteLine(json ? IngestionReport.From(started).ToJson() : started.JobId);
+                return 0;
+            }
+
+            var final = json || Console.IsOutputRedirected
+                ? await FollowPlainAsync(connection.Client, started, quiet: json, ct)
+                : await ProgressView.FollowAsync(connection.Client, started, ct);
+            PrintResult(final, json);
+            return final.Status == JobStatus.Completed ? 0 : 1;
+        }
     }
 
     /// <summary>The hosting process keeps its silo up while jobs that other processes started on it are unfinished.</summary>

@@ -2,6 +2,7 @@
 // use Orleans' ADO.NET providers (invariant "Npgsql") whose tables and stored queries `codeingest migrate`
 // creates (PostgresMigrations). Clustering is the caller's choice — UseCodeIngestAdoNetClustering for
 // membership in the same database, as the silo host does.
+using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Storage;
 using CodeIngest.Storage.Postgres;
@@ -15,11 +16,24 @@ public static class CodeIngestClusterExtensions
     /// <summary>The ADO.NET invariant name of Npgsql, PostgreSQL's provider.</summary>
     public const string Invariant = "Npgsql";
 
-    /// <summary>Adds CodeIngest with its code store, grain state and reminders in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
-    public static ISiloBuilder AddCodeIngestCluster(this ISiloBuilder builder, string connectionString, Action<IngestionOptions>? configureIngestion = null)
+    /// <summary>Adds CodeIngest with its code store, grain state and reminders in the PostgreSQL database of <paramref name="connectionString"/>.
+    /// <paramref name="workDirectory"/> (default ./.codeingest) holds the silo's clones and scratch files; silos that may take over
+    /// each other's jobs must see the same clones, so on several machines it is a shared volume.</summary>
+    public static ISiloBuilder AddCodeIngestCluster(this ISiloBuilder builder, string connectionString, Action<IngestionOptions>? configureIngestion = null, string? workDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var normalized = PostgresConnection.Normalize(connectionString);
+        var paths = new CodeIngestPaths(Path.GetFullPath(workDirectory ?? "./.codeingest"));
+        try
+        {
+            Directory.CreateDirectory(paths.DataDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"cannot use work directory '{paths.DataDirectory}': {ex.Message}. Set CodeIngest:DataDirectory to a writable directory.", ex);
+        }
+
+        builder.Services.TryAddSingleton(paths);
         builder.Services.TryAddSingleton<ICodeStore>(_ => new PostgresCodeStore(normalized));
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CodeStoreStartup>();
         builder.AddAdoNetGrainStorage(CodeIngestSiloExtensions.StorageName, o =>

@@ -22,9 +22,17 @@ internal static class CliProcess
     }
 
     /// <summary>Runs the CLI with <paramref name="args"/>; fails the test if it runs longer than two minutes.</summary>
-    public static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    public static Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the CLI with extra environment variables (e.g. CodeIngest__Cluster__ClusterId).</summary>
+    public static async Task<(int Code, string Out, string Err)> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         start.ArgumentList.Add(CliPath);
         foreach (var arg in args)
         {
