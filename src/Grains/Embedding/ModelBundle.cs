@@ -163,8 +163,32 @@ public sealed class EmbeddingOptions
     /// <summary>Texts per ONNX Runtime call.</summary>
     public int BatchSize { get; set; } = 32;
 
+    /// <summary>A model bundle file (JSON, see the README); null: the default model (Universal Sentence Encoder Lite).</summary>
+    public string? BundlePath { get; set; }
+
+    /// <summary>Whether ingestion runs the <c>embed</c> stage (off by default: on 2 CPU cores it embeds about 120 chunks/s).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>How long a partial batch waits for more texts before it runs (latency bound of the batcher).</summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Texts waiting in a silo's batcher before callers are made to wait (backpressure).</summary>
+    public int MaxPendingTexts { get; set; } = 1024;
+
+    /// <summary>Embedding grains the embed stage spreads its batches over.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Texts per request from the embed stage to an embedding grain.</summary>
+    public int RequestSize { get; set; } = 64;
+
+    /// <summary>Index shard grains per repository (chunks are assigned by a hash of their path).</summary>
+    public int ShardsPerRepo { get; set; } = 2;
+
     /// <summary>Where downloaded and converted models live; null: $CODEINGEST_MODEL_CACHE, else ~/.cache/codeingest/models.</summary>
     public string? CacheDirectory { get; set; }
+
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "CodeIngest:Embedding";
 
     /// <summary>The cache directory this configuration resolves to.</summary>
     public string ResolveCacheDirectory()

@@ -4,12 +4,14 @@
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Parsing;
+using CodeIngest.Placement;
 using CodeIngest.Queue;
 using CodeIngest.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace CodeIngest.Hosting;
 
@@ -55,9 +57,30 @@ public static class CodeIngestSiloExtensions
         services.AddSingleton<IDagStep, DiscoverStep>();
         services.AddSingleton<IDagStep, ParseStep>();
         services.AddSingleton<IDagStep, IndexStep>();
+        builder.AddCodeIngestEmbedding();
+        if (!services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
+        {
+            builder.UseCodeIngestSiloMetadata(gpu: false);
+        }
+
         return builder;
     }
+
+    /// <summary>Publishes this silo's metadata (gpu=true|false) to the cluster. Call at most once, before AddCodeIngest; a silo that does not call it says gpu=false.</summary>
+    public static ISiloBuilder UseCodeIngestSiloMetadata(this ISiloBuilder builder, bool gpu)
+    {
+        if (builder.Services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
+        {
+            throw new InvalidOperationException("UseCodeIngestSiloMetadata was already called for this silo: call it once, before AddCodeIngest");
+        }
+
+        builder.Services.AddSingleton(new CodeIngestSiloMetadataMarker(gpu));
+        return builder.UseSiloMetadata(new Dictionary<string, string> { [SiloMetadataKeys.Gpu] = gpu ? "true" : "false" });
+    }
 }
+
+/// <summary>Records that the silo's metadata was set (and whether it says gpu=true).</summary>
+public sealed record CodeIngestSiloMetadataMarker(bool Gpu);
 
 /// <summary>Creates the code store's schema before the silo takes requests, and resumes unfinished jobs once it is up.</summary>
 internal sealed partial class CodeStoreStartup(ICodeStore store, IGrainFactory grainFactory, ILogger<CodeStoreStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
