@@ -3,6 +3,7 @@
 using CodeIngest.Dag;
 using CodeIngest.Embedding;
 using CodeIngest.Placement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,8 +16,8 @@ public static class EmbeddingHosting
     public static ISiloBuilder AddCodeIngestEmbedding(this ISiloBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<EmbeddingOptions>().ValidateOnStart();
-        services.AddOptions<GpuPlacementOptions>().ValidateOnStart();
+        services.AddOptions<EmbeddingOptions>().Bind(builder.Configuration.GetSection(EmbeddingOptions.Section)).ValidateOnStart();
+        services.AddOptions<GpuPlacementOptions>().Bind(builder.Configuration.GetSection(GpuPlacementOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmbeddingOptions>, EmbeddingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GpuPlacementOptions>, GpuPlacementOptionsValidator>());
         services.TryAddSingleton<EmbeddingService>();

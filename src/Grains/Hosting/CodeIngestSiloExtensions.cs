@@ -20,6 +20,9 @@ public static class CodeIngestSiloExtensions
     /// <summary>The name of the grain storage provider CodeIngest's grains use.</summary>
     public const string StorageName = "codeingest";
 
+    /// <summary>Configuration key saying whether this silo has a GPU for embedding work (silo metadata gpu=true|false).</summary>
+    public const string GpuConfigurationKey = "CodeIngest:Silo:Gpu";
+
     /// <summary>Adds CodeIngest to a silo whose state lives in the embedded SQLite file under <paramref name="dataDirectory"/>.</summary>
     public static ISiloBuilder AddCodeIngest(this ISiloBuilder builder, string dataDirectory, Action<IngestionOptions>? configureIngestion = null)
     {
@@ -60,13 +63,13 @@ public static class CodeIngestSiloExtensions
         builder.AddCodeIngestEmbedding();
         if (!services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
         {
-            builder.UseCodeIngestSiloMetadata(gpu: false);
+            builder.UseCodeIngestSiloMetadata(string.Equals(builder.Configuration[GpuConfigurationKey], "true", StringComparison.OrdinalIgnoreCase));
         }
 
         return builder;
     }
 
-    /// <summary>Publishes this silo's metadata (gpu=true|false) to the cluster. Call at most once, before AddCodeIngest; a silo that does not call it says gpu=false.</summary>
+    /// <summary>Publishes this silo's metadata (gpu=true|false) to the cluster. Call at most once, before AddCodeIngest; without it, AddCodeIngest reads CodeIngest:Silo:Gpu (default false).</summary>
     public static ISiloBuilder UseCodeIngestSiloMetadata(this ISiloBuilder builder, bool gpu)
     {
         if (builder.Services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))

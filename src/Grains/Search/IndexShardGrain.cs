@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace CodeIngest.Search;
 
-public sealed class IndexShardGrain(ICodeStore store, EmbeddingService embedding, IOptions<EmbeddingOptions> options) : Grain, IIndexShardGrain
+public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions> options) : Grain, IIndexShardGrain
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
     private ShardIndex _shard = null!;
@@ -44,8 +44,8 @@ public sealed class IndexShardGrain(ICodeStore store, EmbeddingService embedding
 
     public async Task<IndexShardStats> RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var bundle = await embedding.GetBundleAsync();
-        _stats = await _shard.RefreshAsync(store, bundle.Id, bundle.MaxTokens, bundle.Dimension, cancellationToken);
+        var model = ConfiguredModel.Describe(options.Value);
+        _stats = await _shard.RefreshAsync(store, model.ModelId, model.MaxTokens, model.Dimension, cancellationToken);
         _lastRefresh = DateTime.UtcNow;
         return _stats;
     }

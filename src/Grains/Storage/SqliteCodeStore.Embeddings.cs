@@ -102,6 +102,13 @@ public sealed partial class SqliteCodeStore
     public Task<long> CountEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default) =>
         RunAsync(async connection =>
         {
+            // A store written before the embeddings area existed has no table yet (read-only commands do not create it).
+            await using var exists = connection.Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'embeddings'");
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+            {
+                return 0L;
+            }
+
             await using var command = connection.Command("SELECT COUNT(*) FROM embeddings WHERE model_id = $m").With("$m", modelId);
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken);
