@@ -43,7 +43,8 @@ public sealed class ShardIndex(string repo, int shard, int shards)
             return Stats(0);
         }
 
-        if (latest != SnapshotId || Index is null)
+        var reloaded = latest != SnapshotId || Index is null;
+        if (reloaded)
         {
             var chunks = await store.GetChunksAsync(latest, cancellationToken).ConfigureAwait(false);
             _entries = chunks.Where(c => ShardOf(c.Chunk.Path, shards) == shard).Select(c => VectorIndex.Entry(Repo, c, maxTokens)).ToList();
@@ -66,7 +67,7 @@ public sealed class ShardIndex(string repo, int shard, int shards)
             }
         }
 
-        if (fetched > 0 || Index is null || Index.Count != _entries.Count)
+        if (reloaded || fetched > 0)
         {
             Index = VectorIndex.Build(_entries, _vectors, dimension);
         }
