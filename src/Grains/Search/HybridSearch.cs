@@ -36,8 +36,6 @@ public sealed class HybridSearch(ICodeStore store, IVectorSearcher vectors)
     /// <summary>The RRF constant (rank offset); 60 is the value of the original RRF paper.</summary>
     public const int RrfK = 60;
 
-    private const int SnippetLines = 6;
-
     /// <summary>Parses a mode name (lexical, vector, hybrid).</summary>
     public static SearchMode ParseMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
     {
@@ -112,24 +110,7 @@ public sealed class HybridSearch(ICodeStore store, IVectorSearcher vectors)
         var terms = EmbeddingTerms(query);
         return top.Select(f => new SearchHit(
             f.Repo, f.Path, f.Start, f.End, f.Symbol, Math.Round(f.Score, 6),
-            f.Snippet ?? (f.ChunkId is { } id && texts.TryGetValue(id, out var text) ? Snippet(text, terms) : string.Empty))).ToList();
-    }
-
-    /// <summary>A few lines of the chunk from the line before the first that mentions a query term (its first lines when none does).</summary>
-    public static string Snippet(string text, IReadOnlyList<string> terms)
-    {
-        var lines = text.Split('\n');
-        var first = 0;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (terms.Any(t => lines[i].Contains(t, StringComparison.OrdinalIgnoreCase)))
-            {
-                first = Math.Max(0, i - 1);
-                break;
-            }
-        }
-
-        return string.Join('\n', lines.Skip(first).Take(SnippetLines).Select(l => l.TrimEnd('\r'))).TrimEnd();
+            f.Snippet ?? (f.ChunkId is { } id && texts.TryGetValue(id, out var text) ? SqliteCodeStore.Snippet(text, terms) : string.Empty))).ToList();
     }
 
     private async Task<List<SearchHit>> LexicalAsync(string query, SearchFilter filter, PathGlob? glob, int count, CancellationToken cancellationToken)
