@@ -1,6 +1,7 @@
-// Embedding throughput: the pipeline embedder (tokenize, pad, ONNX Runtime, pool/copy) against
-// a bare ONNX Runtime session on the same ONNX file, fed the same texts' token ids (tokenized
-// before the clock starts) in the same batches of 32, in the same process.
+// Embedding throughput: the pipeline embedder (tokenize, pad, ONNX Runtime, pool/copy) and the
+// silo's embedding runtime (EmbeddingService: the batcher behind the embedding grains, texts queued
+// and gathered into batches) against a bare ONNX Runtime session on the same ONNX file, fed the same
+// texts' token ids (tokenized before the clock starts) in the same batches of 32, in the same process.
 using System.Diagnostics;
 using CodeIngest.Embedding;
 using Microsoft.ML.OnnxRuntime;
@@ -21,6 +22,9 @@ internal static class EmbedBench
         foreach (var (name, texts) in new[] { ("code chunks (~128 tokens)", CodeTexts(count)), ("short queries (~10 tokens)", Queries(count)) })
         {
             using var embedder = new OnnxEmbedder(bundle, options);
+            await using var service = new EmbeddingService(
+                Microsoft.Extensions.Options.Options.Create(new EmbeddingOptions { BatchSize = batchSize, IntraOpThreads = threads, CacheDirectory = options.CacheDirectory }),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<EmbeddingService>.Instance);
             var tokenized = texts.Select(t => embedder.Tokenizer.Encode(t, bundle.MaxTokens)).ToList();
             var meanTokens = tokenized.Average(t => t.Length);
 
@@ -32,7 +36,9 @@ internal static class EmbedBench
             // time of each side is summed: both see the same load.
             embedder.Embed(texts.Take(batchSize * 2).ToList());
             RunBare(bare, batches.Take(2).ToList());
+            await service.EmbedAsync(texts.Take(batchSize * 2).ToList());
             var pipeline = TimeSpan.Zero;
+            var batched = TimeSpan.Zero;
             var raw = TimeSpan.Zero;
             var textBatches = texts.Chunk(batchSize).ToList();
             for (var round = 0; round < Rounds; round++)
@@ -45,6 +51,9 @@ internal static class EmbedBench
                     clock.Restart();
                     RunBare(bare, [batches[b]]);
                     raw += clock.Elapsed;
+                    clock.Restart();
+                    await service.EmbedAsync(textBatches[b]);
+                    batched += clock.Elapsed;
                 }
             }
 
@@ -54,12 +63,14 @@ internal static class EmbedBench
 
             var pipelineRate = Rounds * texts.Count / pipeline.TotalSeconds;
             var rawRate = Rounds * texts.Count / raw.TotalSeconds;
+            var batchedRate = Rounds * texts.Count / batched.TotalSeconds;
             Console.WriteLine();
             Console.WriteLine($"texts: {texts.Count} {name}, mean {meanTokens:0.0} tokens, batch {batchSize}");
             Console.WriteLine("| loop | texts | seconds | texts/s | vs bare |");
             Console.WriteLine("|---|---|---|---|---|");
             Console.WriteLine($"| bare ONNX Runtime session (pre-tokenized ids) | {Rounds * texts.Count} | {raw.TotalSeconds:0.00} | {rawRate:0} | - |");
             Console.WriteLine($"| OnnxEmbedder.Embed (tokenize + pad + run + copy) | {Rounds * texts.Count} | {pipeline.TotalSeconds:0.00} | {pipelineRate:0} | {pipelineRate / rawRate:0.00}x |");
+            Console.WriteLine($"| EmbeddingService (silo runtime: queue + batcher + OnnxEmbedder) | {Rounds * texts.Count} | {batched.TotalSeconds:0.00} | {batchedRate:0} | {batchedRate / rawRate:0.00}x |");
             Console.WriteLine($"| (tokenizer alone, one thread) | {texts.Count} | {tokenize.TotalSeconds:0.00} | {texts.Count / tokenize.TotalSeconds:0} | - |");
         }
 

@@ -7,6 +7,8 @@
 //                                  and the cost of killing the job's silo mid-parse (needs src/Silo built)
 //   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
 //                                  bare ONNX Runtime session on the same texts, batch 32
+//   CodeIngest.Bench search [sizes] [queries]   exact vector top-10 latency and memory at N chunks
+//                                  (default 10000,100000) against a scalar loop, same run
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -24,8 +26,12 @@ switch (args.FirstOrDefault())
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+    case "search" when args.Length <= 3:
+        return SearchBench.Run(
+            args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries]");
         return 2;
 }
 

@@ -13,5 +13,6 @@ app.UseRequestBodyLimit();
 app.UseRateLimiter();
 app.MapIngestionApi();
 app.MapSummarizeApi();
+app.MapSearchApi();
 app.MapOpenApi();
 app.Run();

@@ -4,13 +4,12 @@
 // localhost clustering and SQLite under CodeIngest:DataDirectory (default ./.codeingest).
 // Both modes bind CodeIngest:Dag (DagEngineOptions) and CodeIngest:Reminders (ReminderOptions); cluster
 // mode binds CodeIngest:Cluster:Membership (Orleans ClusterMembershipOptions: how fast a dead silo is
-// declared dead) and publishes Orleans:Metadata (e.g. gpu=true) as silo metadata.
+// declared dead). Every silo publishes gpu=true|false (CodeIngest:Silo:Gpu) as silo metadata (see AddCodeIngest).
 using System.Net;
 using CodeIngest.Dag;
 using CodeIngest.Hosting;
 using CodeIngest.Ingestion;
 using Orleans.Configuration;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace CodeIngest.Silo;
 
@@ -39,7 +38,6 @@ public static class SiloMode
         }
 
         silo.Services.AddOptions<ClusterMembershipOptions>().Bind(cluster.GetSection("Membership"));
-        silo.UseSiloMetadata();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster["ClusterId"] ?? "codeingest";

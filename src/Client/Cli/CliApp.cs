@@ -7,6 +7,7 @@ using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Parsing;
 using CodeIngest.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -309,21 +310,42 @@ public static class CliApp
 
     private static Command SearchCommand()
     {
-        var query = new Argument<string>("query") { Description = "Words to look for in code, paths and symbol names" };
+        var query = new Argument<string>("query") { Description = "Words to look for in code, paths and symbol names, or a question in plain words" };
         var repo = new Option<string?>("--repo") { Description = "Only this repository (id as `repos` prints it)" };
         var limit = new Option<int>("--limit") { Description = "Maximum hits", DefaultValueFactory = _ => 10 };
-        var command = new Command("search", "Search the code of every ingested repository (latest snapshots)") { query, repo, limit };
+        var mode = new Option<string>("--mode") { Description = "hybrid (lexical + vector + symbol names, fused), lexical or vector", DefaultValueFactory = _ => "hybrid" };
+        var language = new Option<string?>("--language") { Description = "Only files of this language (as `languages` names it)" };
+        var pathGlob = new Option<string?>("--path") { Description = "Only paths matching this glob (*.py, src/**/*.cs)" };
+        var command = new Command("search", "Search the code of every ingested repository (latest snapshots)") { query, repo, limit, mode, language, pathGlob };
         command.SetAction(async (parse, ct) =>
         {
+            Search.SearchMode searchMode;
+            try
+            {
+                searchMode = Search.HybridSearch.ParseMode(parse.GetValue(mode));
+                if (parse.GetValue(pathGlob) is { } glob)
+                {
+                    Search.PathGlob.Parse(glob);
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                return Fail(ex.Message, 2);
+            }
+
             if (OpenStore(parse) is not { } store)
             {
                 return 1;
             }
 
-            var hits = await store.SearchAsync(parse.GetRequiredValue(query), parse.GetValue(repo), Math.Clamp(parse.GetValue(limit), 1, 1000), ct);
+            var embedding = new Embedding.EmbeddingOptions();
+            new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("CodeIngest:Embedding").Bind(embedding);
+            using var vectors = new Search.LocalVectorSearcher(store, embedding);
+            var filter = new Search.SearchFilter(parse.GetValue(repo), parse.GetValue(language), parse.GetValue(pathGlob));
+            var hits = await new Search.HybridSearch(store, vectors).SearchAsync(parse.GetRequiredValue(query), filter, Math.Clamp(parse.GetValue(limit), 1, 1000), searchMode, ct);
             if (parse.GetValue(JsonOption))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { hits = hits.Select(h => new { h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, Score = Math.Round(h.Score, 4), h.Snippet }) }, Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { hits = hits.Select(h => new { h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, Score = Math.Round(h.Score, 6), h.Snippet }) }, Json));
                 return 0;
             }
 

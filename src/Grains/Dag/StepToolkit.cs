@@ -115,6 +115,13 @@ public sealed class StepToolkit
     /// <summary>Checks that the role may run a model (RunModel).</summary>
     public void RunModel() => Require(Capability.RunModel);
 
+    /// <summary>The grain factory, for reaching the model runtime (embedding grains) only (RunModel).</summary>
+    public IGrainFactory ModelRuntime()
+    {
+        Require(Capability.RunModel);
+        return _grainFactory;
+    }
+
     /// <summary>Checks that the role may send notifications (Notify).</summary>
     public void Notify() => Require(Capability.Notify);
 

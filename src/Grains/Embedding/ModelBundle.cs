@@ -27,10 +27,19 @@ public static class TokenizerKinds
 {
     /// <summary>SentencePiece unigram vocabulary as a JSON list of [piece, score] (Universal Sentence Encoder Lite, TF.js).</summary>
     public const string UseSentencePiece = "use-sentencepiece";
+
+    /// <summary>BERT WordPiece vocabulary, one token per line (vocab.txt).</summary>
+    public const string WordPiece = "wordpiece";
+
+    /// <summary>A Hugging Face tokenizer.json whose model is WordPiece (BERT-style sentence transformers).</summary>
+    public const string TokenizerJson = "tokenizer-json";
+
+    /// <summary>Every kind a bundle may name.</summary>
+    public static readonly IReadOnlyList<string> All = [UseSentencePiece, WordPiece, TokenizerJson];
 }
 
-/// <summary>The tokenizer of a bundle: its kind and its files (relative to the bundle file).</summary>
-public sealed record TokenizerSpec(string Kind, IReadOnlyList<string> Files);
+/// <summary>The tokenizer of a bundle: its kind, its files (relative to the bundle file) and, for WordPiece, whether text is lower-cased first (null: vocab.txt lower-cases, tokenizer.json follows its normalizer).</summary>
+public sealed record TokenizerSpec(string Kind, IReadOnlyList<string> Files, bool? LowerCase = null);
 
 /// <summary>Names of the model's inputs and output; a null input is not fed.</summary>
 public sealed record ModelInputNames(
@@ -118,6 +127,14 @@ public sealed record ModelBundle(
         {
             problems.Add("tokenizer.kind is missing");
         }
+        else if (!TokenizerKinds.All.Contains(Tokenizer.Kind))
+        {
+            problems.Add($"tokenizer.kind '{Tokenizer.Kind}' is not supported (accepted: {string.Join(", ", TokenizerKinds.All)})");
+        }
+        else if (Tokenizer.Files is not { Count: 1 })
+        {
+            problems.Add($"tokenizer.files must name exactly one file for kind '{Tokenizer.Kind}'");
+        }
         else
         {
             foreach (var file in TokenizerFullPaths().Where(f => !File.Exists(f)))
@@ -134,6 +151,11 @@ public sealed record ModelBundle(
         if (MaxTokens <= 0)
         {
             problems.Add("maxTokens must be positive");
+        }
+
+        if (Pooling == Pooling.None && Tokenizer?.Kind is TokenizerKinds.WordPiece or TokenizerKinds.TokenizerJson)
+        {
+            problems.Add("pooling 'none' expects a model that outputs one vector per text; BERT-style models output token vectors: use 'mean' or 'cls'");
         }
 
         if (Inputs is null || string.IsNullOrWhiteSpace(Inputs.InputIds) || string.IsNullOrWhiteSpace(Inputs.Output))
@@ -163,8 +185,32 @@ public sealed class EmbeddingOptions
     /// <summary>Texts per ONNX Runtime call.</summary>
     public int BatchSize { get; set; } = 32;
 
+    /// <summary>A model bundle file (JSON, see the README); null: the default model (Universal Sentence Encoder Lite).</summary>
+    public string? BundlePath { get; set; }
+
+    /// <summary>Whether ingestion runs the <c>embed</c> stage (off by default: on 2 CPU cores it embeds about 120 chunks/s).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>How long a partial batch waits for more texts before it runs (latency bound of the batcher).</summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Texts waiting in a silo's batcher before callers are made to wait (backpressure).</summary>
+    public int MaxPendingTexts { get; set; } = 1024;
+
+    /// <summary>Embedding grains the embed stage spreads its batches over.</summary>
+    public int Workers { get; set; } = 2;
+
+    /// <summary>Texts per request from the embed stage to an embedding grain.</summary>
+    public int RequestSize { get; set; } = 64;
+
+    /// <summary>Index shard grains per repository (chunks are assigned by a hash of their path).</summary>
+    public int ShardsPerRepo { get; set; } = 2;
+
     /// <summary>Where downloaded and converted models live; null: $CODEINGEST_MODEL_CACHE, else ~/.cache/codeingest/models.</summary>
     public string? CacheDirectory { get; set; }
+
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "CodeIngest:Embedding";
 
     /// <summary>The cache directory this configuration resolves to.</summary>
     public string ResolveCacheDirectory()

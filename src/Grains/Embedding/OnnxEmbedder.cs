@@ -189,6 +189,8 @@ public sealed class OnnxEmbedder : IDisposable
     private static ITextTokenizer CreateTokenizer(ModelBundle bundle) => bundle.Tokenizer.Kind switch
     {
         TokenizerKinds.UseSentencePiece => UseTokenizer.Load(bundle.TokenizerFullPaths().Single()),
+        TokenizerKinds.WordPiece => WordPieceTokenizer.FromVocab(bundle.TokenizerFullPaths().Single(), bundle.Tokenizer.LowerCase ?? true),
+        TokenizerKinds.TokenizerJson => WordPieceTokenizer.FromTokenizerJson(bundle.TokenizerFullPaths().Single(), bundle.Tokenizer.LowerCase),
         _ => throw new NotSupportedException($"tokenizer kind '{bundle.Tokenizer.Kind}' of model '{bundle.Id}' is not supported"),
     };
 }

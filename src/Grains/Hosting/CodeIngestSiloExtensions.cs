@@ -4,12 +4,14 @@
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Parsing;
+using CodeIngest.Placement;
 using CodeIngest.Queue;
 using CodeIngest.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace CodeIngest.Hosting;
 
@@ -17,6 +19,9 @@ public static class CodeIngestSiloExtensions
 {
     /// <summary>The name of the grain storage provider CodeIngest's grains use.</summary>
     public const string StorageName = "codeingest";
+
+    /// <summary>Configuration key saying whether this silo has a GPU for embedding work (silo metadata gpu=true|false).</summary>
+    public const string GpuConfigurationKey = "CodeIngest:Silo:Gpu";
 
     /// <summary>Adds CodeIngest to a silo whose state lives in the embedded SQLite file under <paramref name="dataDirectory"/>.</summary>
     public static ISiloBuilder AddCodeIngest(this ISiloBuilder builder, string dataDirectory, Action<IngestionOptions>? configureIngestion = null)
@@ -55,9 +60,30 @@ public static class CodeIngestSiloExtensions
         services.AddSingleton<IDagStep, DiscoverStep>();
         services.AddSingleton<IDagStep, ParseStep>();
         services.AddSingleton<IDagStep, IndexStep>();
+        builder.AddCodeIngestEmbedding();
+        if (!services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
+        {
+            builder.UseCodeIngestSiloMetadata(string.Equals(builder.Configuration[GpuConfigurationKey], "true", StringComparison.OrdinalIgnoreCase));
+        }
+
         return builder;
     }
+
+    /// <summary>Publishes this silo's metadata (gpu=true|false) to the cluster. Call at most once, before AddCodeIngest; without it, AddCodeIngest reads CodeIngest:Silo:Gpu (default false).</summary>
+    public static ISiloBuilder UseCodeIngestSiloMetadata(this ISiloBuilder builder, bool gpu)
+    {
+        if (builder.Services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
+        {
+            throw new InvalidOperationException("UseCodeIngestSiloMetadata was already called for this silo: call it once, before AddCodeIngest");
+        }
+
+        builder.Services.AddSingleton(new CodeIngestSiloMetadataMarker(gpu));
+        return builder.UseSiloMetadata(new Dictionary<string, string> { [SiloMetadataKeys.Gpu] = gpu ? "true" : "false" });
+    }
 }
+
+/// <summary>Records that the silo's metadata was set (and whether it says gpu=true).</summary>
+public sealed record CodeIngestSiloMetadataMarker(bool Gpu);
 
 /// <summary>Creates the code store's schema before the silo takes requests, and resumes unfinished jobs once it is up.</summary>
 internal sealed partial class CodeStoreStartup(ICodeStore store, IGrainFactory grainFactory, ILogger<CodeStoreStartup> logger) : ILifecycleParticipant<ISiloLifecycle>

@@ -34,6 +34,11 @@ public sealed class IngestionOptions
 
     public TimeSpan IndexTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Whether the DAG ends with the <c>embed</c> stage (vectors for semantic search; off by default, see EmbeddingOptions).</summary>
+    public bool Embed { get; set; }
+
+    public TimeSpan EmbedTimeout { get; set; } = TimeSpan.FromHours(2);
+
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Retry policy of every stage (exponential backoff with jitter).</summary>

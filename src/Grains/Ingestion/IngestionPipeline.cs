@@ -1,4 +1,4 @@
-// The ingestion DAG, v1: clone -> discover -> parse -> index.
+// The ingestion DAG: clone -> discover -> parse -> index [-> embed when IngestionOptions.Embed].
 using CodeIngest.Dag;
 
 namespace CodeIngest.Ingestion;
@@ -44,6 +44,11 @@ public static class IngestionPipeline
             new("parse", ParseStep.StepName, Role.Coder, ["clone", "discover"], retry, options.ParseTimeout, []),
             new("index", IndexStep.StepName, Role.Admin, ["parse"], retry, options.IndexTimeout, []),
         ];
+        if (options.Embed)
+        {
+            nodes = [.. nodes, new("embed", CodeIngest.Embedding.EmbedStep.StepName, Role.Researcher, ["index"], retry, options.EmbedTimeout, [])];
+        }
+
         return new DagSpec(Name, nodes, options.JobTimeout, parameters);
     }
 }

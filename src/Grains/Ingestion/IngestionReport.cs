@@ -85,7 +85,7 @@ public sealed record IngestionReport(
             languages,
             index.Count > 0 ? Int(index, "symbols") : Int(parse, "definitions"),
             Int(index, "chunks"),
-            0,
+            Int(Result("embed"), "embeddings"),
             view.StartedAt is { } started ? Math.Round((end - started).TotalSeconds, 3) : 0,
             stages,
             view.ProgressPercent,

@@ -36,6 +36,7 @@ public static class PostgresMigrations
         new(3, "orleans persistence", PersistenceSchema),
         new(4, "orleans reminders", RemindersSchema),
         new(5, "ingestion queue", QueueSchema),
+        new(6, "embeddings", PostgresCodeStore.EmbeddingsSchema),
     ];
 
     public static int LatestVersion => All[^1].Version;
