@@ -27,7 +27,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
 
     // The core schema, then each area's own tables (declared in its SqliteCodeStore.<Area>.cs part); all idempotent.
-    private static readonly string[] Schemas = [Schema];
+    private static readonly string[] Schemas = [Schema, GraphSchema];
 
     private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
 

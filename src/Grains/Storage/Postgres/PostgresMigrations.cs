@@ -35,6 +35,7 @@ public static class PostgresMigrations
         new(2, "orleans clustering", ClusteringSchema),
         new(3, "orleans persistence", PersistenceSchema),
         new(4, "orleans reminders", RemindersSchema),
+        new(5, "graph and reports", PostgresCodeStore.GraphSchema),
     ];
 
     public static int LatestVersion => All[^1].Version;
