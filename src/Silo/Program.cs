@@ -12,5 +12,6 @@ var app = builder.Build();
 app.UseRateLimiter();
 app.MapIngestionApi();
 app.MapSummarizeApi();
+app.MapCodeInsightsApi();
 app.MapOpenApi();
 app.Run();

@@ -11,7 +11,7 @@ using Spectre.Console;
 
 namespace CodeIngest.Client.Cli;
 
-public static class CliApp
+public static partial class CliApp
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -46,6 +46,7 @@ public static class CliApp
         root.Add(SymbolsCommand());
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
+        AddInsightCommands(root);
         root.Add(MigrateCli.Create(ClusterOption, JsonOption));
         try
         {
