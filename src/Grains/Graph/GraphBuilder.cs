@@ -168,7 +168,8 @@ public static class GraphBuilder
             }
         }
 
-        var cut = Math.Max(text.LastIndexOf('.'), Math.Max(text.LastIndexOf("::", StringComparison.Ordinal) + 1, text.LastIndexOf('\\')));
-        return (cut >= 0 ? text[(cut + 1)..] : text).Trim();
+        var colons = text.LastIndexOf("::", StringComparison.Ordinal);
+        var start = Math.Max(Math.Max(text.LastIndexOf('.'), text.LastIndexOf('\\')) + 1, colons >= 0 ? colons + 2 : 0);
+        return text[start..].Trim();
     }
 }

@@ -258,7 +258,9 @@ public sealed partial class ImportResolver
 
         if (parts[0] is "self" or "super")
         {
-            var directory = DirectoryOf(from.Path);
+            // The importing module's own directory: src/net/client.rs is module net::client (src/net/client), mod.rs/lib.rs/main.rs their directory.
+            var stem = Path.GetFileNameWithoutExtension(from.Path);
+            var directory = stem is "mod" or "lib" or "main" ? DirectoryOf(from.Path) : Join(DirectoryOf(from.Path), stem);
             while (parts.Count > 0 && parts[0] == "super")
             {
                 directory = DirectoryOf(directory);
