@@ -120,6 +120,6 @@ public static partial class SecurityScanner
     private static partial Regex SecretAssignmentRegex();
 
     // A string literal that starts an SQL statement, followed or preceded by + / % / .format / interpolation.
-    [GeneratedRegex(@"(?:[fF]|\$|@\$|\$@)?[""'`]\s*(?:SELECT\s[^""'`]*\bFROM\b|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)[^""'`]*(?:\{[^}]*\}|\$\{[^}]*\}|[""'`]\s*(?:\+|%\s*[\w(]|\.format\s*\(|\.\s*\$))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:[fF]|\$|@\$|\$@)?[""'`]\s*(?:SELECT\s[^\n]*?\bFROM\b|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)[^\n]*?(?:\{[^}]*\}|\$\{[^}]*\}|[""'`]\s*(?:\+|%\s*[\w(]|\.format\s*\(|\.\s*\$))", RegexOptions.IgnoreCase)]
     private static partial Regex SqlConcatenationRegex();
 }

@@ -37,7 +37,12 @@ public static class ModelSummarizer
         "You summarise software repositories for engineers. Using only the facts given, write 2-4 short paragraphs: " +
         "what the project is for, how it is organised (entry points, layers, central files and symbols), and where the risk is (cycles, hot spots, findings). Do not invent facts.";
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The user message: the built-in summary's material as compact JSON.</summary>
     public static string Material(RepositorySummary summary) =>
