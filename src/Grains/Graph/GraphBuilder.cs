@@ -47,7 +47,7 @@ public static class GraphBuilder
             var imported = new HashSet<string>(StringComparer.Ordinal);
             foreach (var reference in references.Where(r => r.Kind == ReferenceKinds.Import))
             {
-                var targets = resolver.Resolve(file, reference.Target);
+                var targets = resolver.Resolve(file, reference.Target, reference.Line);
                 if (targets.Count == 0)
                 {
                     edges.Add(new GraphEdge(EdgeKinds.Import, file.Path, null, null, null, reference.Target, reference.Line, Resolutions.Unresolved, 0));

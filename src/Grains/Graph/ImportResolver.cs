@@ -73,7 +73,7 @@ public sealed partial class ImportResolver
     }
 
     /// <summary>Files of the repository that <paramref name="target"/>, imported by <paramref name="from"/>, refers to (empty: external or not found).</summary>
-    public IReadOnlyList<ResolvedImport> Resolve(StoredFile from, string target)
+    public IReadOnlyList<ResolvedImport> Resolve(StoredFile from, string target, int line = 0)
     {
         if (string.IsNullOrWhiteSpace(target))
         {
@@ -83,7 +83,7 @@ public sealed partial class ImportResolver
         target = target.Trim().Trim('"', '\'', '`', '<', '>');
         var found = from.Language switch
         {
-            "python" => Python(from, target),
+            "python" => PythonFrom(from, target, line) ?? Python(from, target),
             "javascript" or "typescript" or "tsx" => Script(from, target),
             "go" => Go(target),
             "csharp" => CSharp(from, target),
@@ -94,6 +94,68 @@ public sealed partial class ImportResolver
             _ => Fallback(from, target),
         };
         return found.Where(r => r.Path != from.Path).DistinctBy(r => r.Path).ToList();
+    }
+
+    /// <summary>
+    /// <c>from pkg import a, b</c> records only <c>pkg</c>; the statement on that line says whether a and b are
+    /// modules of the package (pkg/a.py) — then those are what the file depends on — or names inside pkg.
+    /// </summary>
+    private List<ResolvedImport>? PythonFrom(StoredFile from, string target, int line)
+    {
+        if (line <= 0)
+        {
+            return null;
+        }
+
+        var start = LineStart(from.Text, line);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var statement = PythonFromRegex().Match(from.Text, start);
+        if (!statement.Success || statement.Index != start || statement.Groups[1].Value != target)
+        {
+            return null;
+        }
+
+        var modules = new List<ResolvedImport>();
+        foreach (var raw in statement.Groups[2].Value.Trim('(', ')', ' ', '\r').Split(','))
+        {
+            var name = raw.Trim().Split(' ')[0].Trim();
+            if (name.Length == 0 || name == "*")
+            {
+                continue;
+            }
+
+            var child = target.EndsWith('.') ? target + name : target + "." + name;
+            var exact = Python(from, child).Where(r => ModuleKeys(r.Path).Any(k => k.EndsWith(name, StringComparison.Ordinal))).ToList();
+            modules.AddRange(exact);
+        }
+
+        return modules.Count > 0 ? modules : null;
+    }
+
+    private static int LineStart(string text, int line)
+    {
+        var index = 0;
+        for (var l = 1; l < line; l++)
+        {
+            index = text.IndexOf('\n', index);
+            if (index < 0)
+            {
+                return -1;
+            }
+
+            index++;
+        }
+
+        while (index < text.Length && text[index] is ' ' or '\t')
+        {
+            index++;
+        }
+
+        return index;
     }
 
     private IEnumerable<ResolvedImport> Python(StoredFile from, string target)
@@ -462,6 +524,9 @@ public sealed partial class ImportResolver
 
         list.Add(value);
     }
+
+    [GeneratedRegex(@"\Gfrom\s+([.\w]+)\s+import\s+(\([^)]*\)|[^\n#]*)")]
+    private static partial Regex PythonFromRegex();
 
     [GeneratedRegex(@"^\s*module\s+(\S+)", RegexOptions.Multiline)]
     private static partial Regex GoModuleRegex();

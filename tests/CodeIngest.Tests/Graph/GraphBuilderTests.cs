@@ -35,6 +35,25 @@ public sealed class GraphBuilderTests
     }
 
     [Fact]
+    public void Python_from_imports_of_modules_depend_on_those_modules()
+    {
+        // The parser records `from shop import pricing, models as m` as an import of "shop" on its line.
+        var graph = Build(
+        [
+            File("app.py", "python", "import os\nfrom shop import (pricing,\n    models as m)\nfrom shop import helper\nfrom . import tools\n",
+                references: [Import("os", 1), Import("shop", 2), Import("shop", 4), Import(".", 5)]),
+            File("shop/__init__.py", "python", "def helper(): pass\n"),
+            File("shop/pricing.py", "python"),
+            File("shop/models.py", "python"),
+            File("tools.py", "python"),
+        ]);
+
+        Assert.Equal(["shop/pricing.py", "shop/models.py"], graph.Edges.Where(e => e.Line == 2).Select(e => e.TargetPath));
+        Assert.Equal("shop/__init__.py", Assert.Single(graph.Edges, e => e.Line == 4).TargetPath);
+        Assert.Equal("tools.py", Assert.Single(graph.Edges, e => e.Line == 5).TargetPath);
+    }
+
+    [Fact]
     public void Script_imports_resolve_extensions_index_files_and_tsconfig_paths()
     {
         var graph = Build(
