@@ -5,6 +5,8 @@
 //                                  REST dispatch/status latency at fixed request rates (run by bench/api-latency.sh)
 //   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
 //                                  bare ONNX Runtime session on the same texts, batch 32
+//   CodeIngest.Bench graph <dir>   graph build, architecture and quality review time and memory, next to
+//                                  the parse of the same files and a bare loop over their references
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -16,12 +18,14 @@ switch (args.FirstOrDefault())
         return await RunParseAsync(Path.GetFullPath(args[1]));
     case "api" when args.Length >= 3:
         return await ApiLoad.RunAllAsync(args[1], args[2], args.Length > 3 ? [.. args[3].Split(',').Select(int.Parse)] : [100, 250, 500], TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10));
+    case "graph" when args.Length == 2:
+        return GraphBench.Run(Path.GetFullPath(args[1]));
     case "embed" when args.Length <= 3:
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads]");
         return 2;
 }
 
