@@ -40,15 +40,14 @@ public sealed class GraphAlgorithmsTests
     [Fact]
     public void PageRank_matches_hand_computed_values()
     {
-        // Two nodes pointing at each other: 0.5 each. A star into node 0 from 1..3 with 0 dangling:
-        // r1 = r2 = r3 = (1-d)/4 + d*r0/4, r0 = r1 + r2 + r3 (times d) + the same share -> r0 = 0.4878..., others 0.1707...
+        // Two nodes pointing at each other: 0.5 each. A star into node 0 from 1..3, node 0 dangling (its rank is
+        // spread evenly): leaf = (1-d)/4 + d*r0/4 with r0 = 1 - 3*leaf, so leaf = (1/4) / (1 + 3d/4).
         var pair = GraphAlgorithms.PageRank(Graph(2, (0, 1), (1, 0)));
         Assert.Equal(0.5, pair[0], 9);
 
         var star = GraphAlgorithms.PageRank(Graph(4, (1, 0), (2, 0), (3, 0)));
         const double D = 0.85;
-        var leaf = 1 / (4 + 3 * D) * (1 - D + D) * (1 - 0) ; // solve: leaf = (1-D)/4 + D*r0/4, r0 = 1 - 3*leaf
-        leaf = ((1 - D) / 4 + D / 4) / (1 + 3 * D / 4);
+        var leaf = 0.25 / (1 + 3 * D / 4);
         Assert.Equal(leaf, star[1], 9);
         Assert.Equal(1 - 3 * leaf, star[0], 9);
     }
