@@ -2,7 +2,7 @@
 // (TreeSitterParser, one thread — the yardstick the stage's input costs), then, on the same in-memory
 // files, a bare loop that only reads every reference (the least any graph builder must do), the
 // graph build (import/call/inheritance resolution), the architecture analysis (SCC, layers, PageRank,
-// entry points) and the quality review. Best of three rounds; memory is the managed heap growth that
+// entry points) and the quality review. Best of two rounds; memory is the managed heap growth that
 // the built graph keeps alive and the bytes allocated while building it.
 using System.Diagnostics;
 using CodeIngest.Graph;
@@ -14,7 +14,7 @@ namespace CodeIngest.Bench;
 
 public static class GraphBench
 {
-    public static int Run(string directory, int rounds = 3)
+    public static int Run(string directory, int rounds = 2)
     {
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         Console.WriteLine($"corpus: {directory}");
