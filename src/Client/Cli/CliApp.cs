@@ -375,7 +375,7 @@ public static partial class CliApp
         var command = new Command("languages", "List the languages CodeIngest parses");
         command.SetAction(parse =>
         {
-            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls }).ToList();
+            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls, l.Inheritance, l.Extracts }).ToList();
             if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
@@ -384,8 +384,7 @@ public static partial class CliApp
 
             foreach (var l in languages)
             {
-                var extracts = l.Definitions ? "definitions" : "-";
-                Console.WriteLine($"{l.Name,-16} {extracts,-12} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
+                Console.WriteLine($"{l.Name,-16} {string.Join(',', l.Extracts),-48} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
             }
 
             return 0;

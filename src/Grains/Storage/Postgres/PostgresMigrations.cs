@@ -35,8 +35,15 @@ public static class PostgresMigrations
         new(2, "orleans clustering", ClusteringSchema),
         new(3, "orleans persistence", PersistenceSchema),
         new(4, "orleans reminders", RemindersSchema),
-        new(5, "graph and reports", PostgresCodeStore.GraphSchema),
+        new(5, "parse data (qualified definitions, references, metrics)", ParseDataSchema),
+        new(6, "graph and reports", PostgresCodeStore.GraphSchema),
     ];
+
+    // A file's full parse (see Storage/ParseData.cs) next to its row.
+    private const string ParseDataSchema =
+        """
+        ALTER TABLE snapshot_files ADD COLUMN IF NOT EXISTS parse_data text;
+        """;
 
     public static int LatestVersion => All[^1].Version;
 
