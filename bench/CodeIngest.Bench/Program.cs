@@ -9,6 +9,8 @@
 //                                  bare ONNX Runtime session on the same texts, batch 32
 //   CodeIngest.Bench search [sizes] [queries]   exact vector top-10 latency and memory at N chunks
 //                                  (default 10000,100000) against a scalar loop, same run
+//   CodeIngest.Bench graph <dir>   graph build, architecture and quality review time and memory, next to
+//                                  the parse of the same files and a bare loop over their references
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -22,6 +24,8 @@ switch (args.FirstOrDefault())
         return await ApiLoad.RunAllAsync(args[1], args[2], args.Length > 3 ? [.. args[3].Split(',').Select(int.Parse)] : [100, 250, 500], TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10));
     case "cluster" when args.Length == 3:
         return await ClusterBench.RunAsync(Path.GetFullPath(args[1]), args[2]);
+    case "graph" when args.Length == 2:
+        return GraphBench.Run(Path.GetFullPath(args[1]));
     case "embed" when args.Length <= 3:
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
@@ -31,7 +35,7 @@ switch (args.FirstOrDefault())
             args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries]");
         return 2;
 }
 

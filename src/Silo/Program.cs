@@ -14,5 +14,6 @@ app.UseRateLimiter();
 app.MapIngestionApi();
 app.MapSummarizeApi();
 app.MapSearchApi();
+app.MapCodeInsightsApi();
 app.MapOpenApi();
 app.Run();

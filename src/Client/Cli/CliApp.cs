@@ -13,7 +13,7 @@ using Spectre.Console;
 
 namespace CodeIngest.Client.Cli;
 
-public static class CliApp
+public static partial class CliApp
 {
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -48,6 +48,7 @@ public static class CliApp
         root.Add(SymbolsCommand());
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
+        AddInsightCommands(root);
         root.Add(MigrateCli.Create(ClusterOption, JsonOption));
         try
         {
@@ -436,7 +437,7 @@ public static class CliApp
         var command = new Command("languages", "List the languages CodeIngest parses");
         command.SetAction(parse =>
         {
-            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls }).ToList();
+            var languages = Languages.All.Select(l => new { l.Name, l.Extensions, l.FileNames, l.Interpreters, l.Definitions, l.Imports, l.Calls, l.Inheritance, l.Extracts }).ToList();
             if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { languages }, Json));
@@ -445,8 +446,7 @@ public static class CliApp
 
             foreach (var l in languages)
             {
-                var extracts = l.Definitions ? "definitions" : "-";
-                Console.WriteLine($"{l.Name,-16} {extracts,-12} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
+                Console.WriteLine($"{l.Name,-16} {string.Join(',', l.Extracts),-48} {string.Join(' ', l.Extensions.Concat(l.FileNames))}");
             }
 
             return 0;

@@ -60,6 +60,11 @@ public static class CodeIngestSiloExtensions
         services.AddSingleton<IDagStep, DiscoverStep>();
         services.AddSingleton<IDagStep, ParseStep>();
         services.AddSingleton<IDagStep, IndexStep>();
+        services.AddSingleton<IDagStep, Graph.GraphStep>();
+        services.AddSingleton<IDagStep, Quality.QualityStep>();
+        services.AddSingleton<IDagStep, Summary.SummarizeStep>();
+        services.AddSingleton<IDagStep, Summary.SummarizeModelStep>();
+        services.AddOptions<Summary.SummaryOptions>().BindConfiguration(Summary.SummaryOptions.Section);
         builder.AddCodeIngestEmbedding();
         if (!services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
         {

@@ -39,6 +39,9 @@ public sealed class IngestionOptions
 
     public TimeSpan EmbedTimeout { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>Timeout of each analysis node: graph, quality, summarize, summarize-model.</summary>
+    public TimeSpan AnalysisTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
     public TimeSpan JobTimeout { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Retry policy of every stage (exponential backoff with jitter).</summary>

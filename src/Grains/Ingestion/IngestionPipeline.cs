@@ -1,5 +1,9 @@
-// The ingestion DAG: clone -> discover -> parse -> index [-> embed when IngestionOptions.Embed].
+// The ingestion DAG: clone -> discover -> parse -> (graph, quality) -> index -> summarize -> summarize-model
+// [-> embed after index when IngestionOptions.Embed].
 using CodeIngest.Dag;
+using CodeIngest.Graph;
+using CodeIngest.Quality;
+using CodeIngest.Summary;
 
 namespace CodeIngest.Ingestion;
 
@@ -42,7 +46,11 @@ public static class IngestionPipeline
             new("clone", CloneStep.StepName, Role.Coder, [], retry, options.CloneTimeout + TimeSpan.FromSeconds(30), []),
             new("discover", DiscoverStep.StepName, Role.Coder, ["clone"], retry, options.DiscoverTimeout, []),
             new("parse", ParseStep.StepName, Role.Coder, ["clone", "discover"], retry, options.ParseTimeout, []),
-            new("index", IndexStep.StepName, Role.Admin, ["parse"], retry, options.IndexTimeout, []),
+            new("graph", GraphStep.StepName, Role.Coder, ["parse"], retry, options.AnalysisTimeout, []),
+            new("quality", QualityStep.StepName, Role.Critic, ["parse"], retry, options.AnalysisTimeout, []),
+            new("index", IndexStep.StepName, Role.Admin, ["parse", "graph", "quality"], retry, options.IndexTimeout, []),
+            new("summarize", SummarizeStep.StepName, Role.Critic, ["index"], retry, options.AnalysisTimeout, []),
+            new(CodeInsights.SummarizeModelStepName, CodeInsights.SummarizeModelStepName, Role.Researcher, ["summarize"], retry, options.AnalysisTimeout, []),
         ];
         if (options.Embed)
         {

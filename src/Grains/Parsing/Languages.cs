@@ -20,11 +20,24 @@ public sealed record LanguageInfo(
 
     public IReadOnlyList<string> Interpreters { get; init; } = Interpreters ?? [];
 
-    /// <summary>References (imports) are extracted; not yet for any language.</summary>
-    public bool Imports => false;
+    /// <summary>Imports (include, use, require…) are extracted as references, with the module or path as written.</summary>
+    public bool Imports { get; init; }
 
-    /// <summary>Calls are extracted; not yet for any language.</summary>
-    public bool Calls => false;
+    /// <summary>Calls are extracted as references (called name, receiver, enclosing definition).</summary>
+    public bool Calls { get; init; }
+
+    /// <summary>Inheritance and implementation (base classes, interfaces, traits, embedded types) are extracted as references.</summary>
+    public bool Inheritance { get; init; }
+
+    /// <summary>What a parse of this language yields, in words: for <c>codeingest languages</c>.</summary>
+    public IReadOnlyList<string> Extracts =>
+    [
+        .. Definitions ? new[] { "definitions" } : [],
+        .. Imports ? new[] { "imports" } : [],
+        .. Calls ? new[] { "calls" } : [],
+        .. Inheritance ? new[] { "inheritance" } : [],
+        .. Definitions ? new[] { "metrics" } : new[] { "file-metrics" },
+    ];
 }
 
 public static class Languages
@@ -32,28 +45,28 @@ public static class Languages
     /// <summary>Every language with a compiled grammar. <see cref="LanguageInfo.Grammar"/> is the suffix of the C symbol <c>tree_sitter_&lt;grammar&gt;</c>.</summary>
     public static readonly IReadOnlyList<LanguageInfo> All =
     [
-        new("python", "python", [".py", ".pyi", ".pyw"], ["SConstruct", "SConscript"], ["python", "pypy"]),
-        new("javascript", "javascript", [".js", ".mjs", ".cjs", ".jsx"], null, ["node", "nodejs"]),
-        new("typescript", "typescript", [".ts", ".mts", ".cts"], null, ["ts-node", "deno", "tsx", "bun"]),
-        new("tsx", "tsx", [".tsx"]),
-        new("go", "go", [".go"]),
-        new("rust", "rust", [".rs"]),
-        new("java", "java", [".java"]),
-        new("csharp", "c_sharp", [".cs"]),
-        new("c", "c", [".c", ".h"]),
-        new("cpp", "cpp", [".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++"]),
+        new("python", "python", [".py", ".pyi", ".pyw"], ["SConstruct", "SConscript"], ["python", "pypy"]) { Imports = true, Calls = true, Inheritance = true },
+        new("javascript", "javascript", [".js", ".mjs", ".cjs", ".jsx"], null, ["node", "nodejs"]) { Imports = true, Calls = true, Inheritance = true },
+        new("typescript", "typescript", [".ts", ".mts", ".cts"], null, ["ts-node", "deno", "tsx", "bun"]) { Imports = true, Calls = true, Inheritance = true },
+        new("tsx", "tsx", [".tsx"]) { Imports = true, Calls = true, Inheritance = true },
+        new("go", "go", [".go"]) { Imports = true, Calls = true, Inheritance = true },
+        new("rust", "rust", [".rs"]) { Imports = true, Calls = true, Inheritance = true },
+        new("java", "java", [".java"]) { Imports = true, Calls = true, Inheritance = true },
+        new("csharp", "c_sharp", [".cs"]) { Imports = true, Calls = true, Inheritance = true },
+        new("c", "c", [".c", ".h"]) { Imports = true, Calls = true },
+        new("cpp", "cpp", [".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++"]) { Imports = true, Calls = true, Inheritance = true },
         new("ruby", "ruby", [".rb", ".rake", ".gemspec", ".ru"],
-            ["Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile", "Brewfile", "Fastfile", "Capfile"], ["ruby", "jruby"]),
-        new("php", "php", [".php", ".phtml", ".php5", ".php7", ".phps"], null, ["php"]),
+            ["Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile", "Brewfile", "Fastfile", "Capfile"], ["ruby", "jruby"]) { Imports = true, Calls = true, Inheritance = true },
+        new("php", "php", [".php", ".phtml", ".php5", ".php7", ".phps"], null, ["php"]) { Imports = true, Calls = true, Inheritance = true },
         new("bash", "bash", [".sh", ".bash"], [".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", "PKGBUILD"],
             ["sh", "bash", "dash", "ash", "ksh"]),
-        new("elixir", "elixir", [".ex", ".exs"], null, ["elixir"]),
+        new("elixir", "elixir", [".ex", ".exs"], null, ["elixir"]) { Imports = true, Calls = true },
         new("kotlin", "kotlin", [".kt", ".kts"], null, ["kotlin"]),
-        new("scala", "scala", [".scala", ".sc"], null, ["scala"]),
+        new("scala", "scala", [".scala", ".sc"], null, ["scala"]) { Calls = true },
         new("swift", "swift", [".swift"], null, ["swift"]),
-        new("lua", "lua", [".lua"], null, ["lua", "luajit"]),
+        new("lua", "lua", [".lua"], null, ["lua", "luajit"]) { Calls = true },
         new("haskell", "haskell", [".hs"], null, ["runhaskell", "runghc", "stack"]),
-        new("ocaml", "ocaml", [".ml"], null, ["ocaml"]),
+        new("ocaml", "ocaml", [".ml"], null, ["ocaml"]) { Calls = true },
         new("ocaml_interface", "ocaml_interface", [".mli"]),
         new("julia", "julia", [".jl"], null, ["julia"]),
         new("json", "json", [".json", ".jsonc", ".geojson", ".webmanifest"], [".babelrc", ".eslintrc", "composer.lock"], Definitions: false),
@@ -68,7 +81,7 @@ public static class Languages
         new("hcl", "hcl", [".hcl", ".tf", ".tfvars"]),
         new("make", "make", [".mk", ".mak", ".make"], ["Makefile", "makefile", "GNUmakefile"], ["make"]),
         new("powershell", "powershell", [".ps1", ".psm1"], null, ["pwsh", "powershell"]),
-        new("r", "r", [".r"], [".Rprofile"], ["Rscript"]),
+        new("r", "r", [".r"], [".Rprofile"], ["Rscript"]) { Calls = true },
         new("perl", "perl", [".pl", ".pm", ".t"], null, ["perl"]),
     ];
 

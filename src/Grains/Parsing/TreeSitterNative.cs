@@ -213,6 +213,46 @@ internal static unsafe partial class TreeSitterNative
     [LibraryImport(LibraryName)]
     public static partial byte ts_node_is_null(TSNode node);
 
+    [LibraryImport(LibraryName)]
+    public static partial ushort ts_node_symbol(TSNode node);
+
+    [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_prev_sibling(TSNode node);
+
+    [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_child_by_field_name(TSNode node, byte* name, uint nameLength);
+
+    [LibraryImport(LibraryName)]
+    public static partial uint ts_node_named_child_count(TSNode node);
+
+    [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_named_child(TSNode node, uint index);
+
+    [LibraryImport(LibraryName)]
+    public static partial uint ts_node_child_count(TSNode node);
+
+    [LibraryImport(LibraryName)]
+    public static partial TSNode ts_node_child(TSNode node, uint index);
+
+    [LibraryImport(LibraryName)]
+    public static partial uint ts_language_symbol_count(nint language);
+
+    [LibraryImport(LibraryName)]
+    public static partial byte* ts_language_symbol_name(nint language, ushort symbol);
+
+    /// <summary>TSSymbolType: 0 regular (named), 1 anonymous, 2 supertype, 3 auxiliary.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int ts_language_symbol_type(nint language, ushort symbol);
+
+    /// <summary>The child of <paramref name="node"/> in field <paramref name="field"/> (UTF-8), or a null node.</summary>
+    public static TSNode ChildByField(TSNode node, ReadOnlySpan<byte> field)
+    {
+        fixed (byte* name = field)
+        {
+            return ts_node_child_by_field_name(node, name, (uint)field.Length);
+        }
+    }
+
     /// <summary>The node's type name (UTF-8, static storage in the grammar).</summary>
     public static ReadOnlySpan<byte> NodeType(TSNode node) =>
         System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(ts_node_type(node));
@@ -261,6 +301,9 @@ internal static unsafe partial class TreeSitterNative
 
     [LibraryImport(LibraryName)]
     public static partial void ts_query_disable_pattern(nint query, uint patternIndex);
+
+    [LibraryImport(LibraryName)]
+    public static partial uint ts_query_start_byte_for_pattern(nint query, uint patternIndex);
 
     [LibraryImport(LibraryName)]
     public static partial nint ts_query_cursor_new();

@@ -41,7 +41,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     }
 
     /// <summary>Bump when the C# extraction logic changes what a parse yields for the same bytes.</summary>
-    private const string ExtractionVersion = "2026-11-23.1";
+    private const string ExtractionVersion = "2026-11-23.2";
 
     /// <summary>
     /// Identifies what this parser yields for given bytes: the native library (grammars), the query
@@ -118,8 +118,8 @@ public sealed unsafe class TreeSitterParser : IDisposable
             {
                 var root = ts_tree_root_node(tree);
                 var error = ts_node_has_error(root) != 0 ? DescribeFirstError(root) : null;
-                var definitions = CollectDefinitions(compiled, worker.QueryCursor, root, utf8Content);
-                return new ParsedFile(path, info.Name, lines, definitions, error);
+                var (definitions, references, metrics) = Extract(compiled, worker.QueryCursor, root, utf8Content);
+                return new ParsedFile(path, info.Name, lines, definitions, error, references, metrics);
             }
             finally
             {
@@ -156,6 +156,15 @@ public sealed unsafe class TreeSitterParser : IDisposable
     /// <summary>The project's own definitions query of a language, copied next to the grammars' queries.</summary>
     internal const string ProjectQueryFile = "codeingest.scm";
 
+    /// <summary>The project's own references query of a language (imports, calls, inheritance), appended to the definitions query.</summary>
+    internal const string ReferencesQueryFile = "references.scm";
+
+    /// <summary>Where the project's references query starts in a combined query source.</summary>
+    internal const string ReferencesMarker = "; codeingest: references start here";
+
+    /// <summary>A line in the project's references query that makes it replace the grammar's reference patterns (calls) instead of adding to them.</summary>
+    internal const string OwnReferencesDirective = "; codeingest: own-references";
+
     /// <summary>A line in the project's query that makes it replace the grammar's tags instead of adding to them.</summary>
     internal const string ReplaceTagsDirective = "; codeingest: replace-tags";
 
@@ -190,16 +199,35 @@ public sealed unsafe class TreeSitterParser : IDisposable
             source.Append(File.ReadAllText(file)).Append('\n');
         }
 
-        source.Append(projectSource);
-        return source.Length > 0 ? source.ToString() : throw new FileNotFoundException($"no tags.scm or {ProjectQueryFile} for language '{language}' in {directory}");
+        source.Append(projectSource).Append('\n');
+        var references = Path.Combine(directory, ReferencesQueryFile);
+        if (File.Exists(references))
+        {
+            source.Append(ReferencesMarker).Append('\n').Append(File.ReadAllText(references)).Append('\n');
+        }
+
+        return source.ToString().Trim().Length > 0 ? source.ToString() : throw new FileNotFoundException($"no tags.scm or {ProjectQueryFile} for language '{language}' in {directory}");
     }
 
-    /// <summary>Disables every pattern that captures no <c>@definition.*</c> node (references and the like): nothing would be kept from them.</summary>
+    /// <summary>
+    /// The reference kind of a capture name: <c>@reference.call</c> (and Ruby's <c>@reference.send</c>) are calls,
+    /// <c>@reference.import</c> imports, <c>@reference.inherit</c> inheritance; other reference captures of the
+    /// grammars' tags (class, type, module mentions) are not kept.
+    /// </summary>
+    internal static string? ReferenceKind(string captureName) => captureName switch
+    {
+        "reference.call" or "reference.send" => ReferenceKinds.Call,
+        "reference.import" => ReferenceKinds.Import,
+        "reference.inherit" => ReferenceKinds.Inherit,
+        _ => null,
+    };
+
+    /// <summary>Disables every pattern that captures neither a <c>@definition.*</c> node nor a kept reference (<see cref="ReferenceKind"/>): nothing would be kept from them.</summary>
     internal static void DisableNonDefinitionPatterns(nint query)
     {
         var captureCount = ts_query_capture_count(query);
         var definitionCaptures = Enumerable.Range(0, (int)captureCount)
-            .Where(i => CaptureName(query, (uint)i).StartsWith(DefinitionPrefix, StringComparison.Ordinal))
+            .Where(i => CaptureName(query, (uint)i) is var name && (name.StartsWith(DefinitionPrefix, StringComparison.Ordinal) || ReferenceKind(name) is not null))
             .Select(i => (uint)i)
             .ToArray();
         var patternCount = ts_query_pattern_count(query);
@@ -208,6 +236,29 @@ public sealed unsafe class TreeSitterParser : IDisposable
             if (!definitionCaptures.Any(c => ts_query_capture_quantifier_for_id(query, pattern, c) != QuantifierZero))
             {
                 ts_query_disable_pattern(query, pattern);
+            }
+        }
+    }
+
+    /// <summary>Disables the reference patterns that come before <paramref name="referencesStart"/> (the grammar's tags), for a language whose project query names its own.</summary>
+    private static void DisableGrammarReferencePatterns(nint query, uint referencesStart, string?[] referenceKinds)
+    {
+        var captureCount = ts_query_capture_count(query);
+        var patternCount = ts_query_pattern_count(query);
+        for (uint pattern = 0; pattern < patternCount; pattern++)
+        {
+            if (ts_query_start_byte_for_pattern(query, pattern) >= referencesStart)
+            {
+                continue;
+            }
+
+            for (uint capture = 0; capture < captureCount; capture++)
+            {
+                if (referenceKinds[capture] is not null && ts_query_capture_quantifier_for_id(query, pattern, capture) != QuantifierZero)
+                {
+                    ts_query_disable_pattern(query, pattern);
+                    break;
+                }
             }
         }
     }
@@ -309,28 +360,43 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
     }
 
-    private static Definition[] CollectDefinitions(CompiledLanguage compiled, nint queryCursor, TSNode root, ReadOnlySpan<byte> content)
+    private static (Definition[] Definitions, Reference[] References, CodeMetrics Metrics) Extract(
+        CompiledLanguage compiled, nint queryCursor, TSNode root, ReadOnlySpan<byte> content)
     {
-        if (compiled.Query == 0)
+        var raw = new List<RawDefinition>();
+        var references = new List<RawReference>();
+        if (compiled.Query != 0)
         {
-            return [];
+            CollectMatches(compiled, queryCursor, root, content, raw, references);
         }
 
+        return CodeAnalysis.Analyze(compiled.Name, compiled.Table, root, content, raw, references);
+    }
+
+    private static void CollectMatches(CompiledLanguage compiled, nint queryCursor, TSNode root, ReadOnlySpan<byte> content,
+        List<RawDefinition> definitions, List<RawReference> references)
+    {
         ts_query_cursor_exec(queryCursor, compiled.Query, root);
-        List<Definition>? definitions = null;
-        Dictionary<(int Start, int End, string Name), int>? seen = null;
+        var seen = new Dictionary<(int Start, int End, string Name), int>();
+        var seenReferences = new Dictionary<(string Kind, int NameStart), int>();
+        var definitionNames = new HashSet<int>();
         TSQueryMatch match;
         while (ts_query_cursor_next_match(queryCursor, &match) != 0)
         {
             var captures = new ReadOnlySpan<TSQueryCapture>(match.Captures, match.CaptureCount);
-            string? kind = null;
-            TSNode definitionNode = default, nameNode = default;
-            var hasName = false;
+            string? kind = null, referenceKind = null;
+            TSNode definitionNode = default, nameNode = default, qualifierNode = default, receiverNode = default;
+            bool hasName = false, hasQualifier = false, hasReceiver = false;
             foreach (ref readonly var capture in captures)
             {
-                if (kind is null && compiled.KindByCapture[capture.Index] is { } captureKind)
+                if (kind is null && referenceKind is null && compiled.KindByCapture[capture.Index] is { } captureKind)
                 {
                     kind = captureKind;
+                    definitionNode = capture.Node;
+                }
+                else if (kind is null && referenceKind is null && compiled.ReferenceKindByCapture[capture.Index] is { } captureReference)
+                {
+                    referenceKind = captureReference;
                     definitionNode = capture.Node;
                 }
                 else if (!hasName && capture.Index == compiled.NameCapture)
@@ -338,9 +404,19 @@ public sealed unsafe class TreeSitterParser : IDisposable
                     nameNode = capture.Node;
                     hasName = true;
                 }
+                else if (!hasQualifier && capture.Index == compiled.QualifierCapture)
+                {
+                    qualifierNode = capture.Node;
+                    hasQualifier = true;
+                }
+                else if (!hasReceiver && capture.Index == compiled.ReceiverCapture)
+                {
+                    receiverNode = capture.Node;
+                    hasReceiver = true;
+                }
             }
 
-            if (kind is null || !hasName)
+            if ((kind is null && referenceKind is null) || !hasName)
             {
                 continue;
             }
@@ -352,23 +428,45 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
             var nameStart = (int)ts_node_start_byte(nameNode);
             var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
+            if (referenceKind is not null)
+            {
+                AddReference(compiled.Name, referenceKind, name, nameNode, definitionNode, hasReceiver ? receiverNode : null,
+                    hasQualifier ? Text(content, qualifierNode) : null, content, references, seenReferences);
+                continue;
+            }
+
             definitionNode = WidenDeclarator(definitionNode);
             var endNode = BodyAfterSignature(definitionNode);
             var startByte = (int)ts_node_start_byte(definitionNode);
             var endByte = (int)ts_node_end_byte(endNode);
             var startPoint = ts_node_start_point(definitionNode);
             var endPoint = ts_node_end_point(endNode);
-            var endLine = EndLine(content, startByte, endByte, endPoint);
-            var definition = new Definition(name, kind, (int)startPoint.Row + 1, endLine, startByte, endByte);
+            var definition = new RawDefinition
+            {
+                Name = name,
+                Kind = kind!,
+                StartLine = (int)startPoint.Row + 1,
+                EndLine = EndLine(content, startByte, endByte, endPoint),
+                StartByte = startByte,
+                EndByte = endByte,
+                Node = definitionNode,
+                Qualifier = hasQualifier ? Text(content, qualifierNode) : null,
+            };
 
-            definitions ??= [];
-            seen ??= [];
-            // The same node tagged twice (Rust: a method is also a function_item) keeps the more specific kind.
+            // The same node tagged twice (Rust: a method is also a function_item) keeps the more specific kind
+            // and whichever match named the type it belongs to.
             if (seen.TryGetValue((startByte, endByte, name), out var existing))
             {
-                if (KindRank(kind) > KindRank(definitions[existing].Kind))
+                var before = definitions[existing];
+                if (KindRank(kind!) > KindRank(before.Kind))
                 {
+                    definition.Qualifier ??= before.Qualifier;
                     definitions[existing] = definition;
+                }
+                else if (before.Qualifier is null && definition.Qualifier is not null)
+                {
+                    before.Qualifier = definition.Qualifier;
+                    definitions[existing] = before;
                 }
 
                 continue;
@@ -376,16 +474,78 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
             seen[(startByte, endByte, name)] = definitions.Count;
             definitions.Add(definition);
+            definitionNames.Add(nameStart);
         }
 
-        if (definitions is null)
+        // A definition's own head parsed as a call (Elixir's "def greet(name)") is not a call.
+        if (definitionNames.Count > 0)
         {
-            return [];
+            references.RemoveAll(r => r.Kind == ReferenceKinds.Call && definitionNames.Contains(r.Position));
+        }
+    }
+
+    private static void AddReference(string language, string kind, string name, TSNode nameNode, TSNode referenceNode, TSNode? receiverNode, string? source,
+        ReadOnlySpan<byte> content, List<RawReference> references, Dictionary<(string Kind, int NameStart), int> seen)
+    {
+        var nameStart = (int)ts_node_start_byte(nameNode);
+        string target;
+        string? receiver;
+        if (kind == ReferenceKinds.Import)
+        {
+            target = CodeAnalysis.CleanImport(name);
+            receiver = CodeAnalysis.ImportReceiver(language, target);
+        }
+        else
+        {
+            target = name;
+            receiver = receiverNode is { } explicitReceiver
+                ? Text(content, explicitReceiver)
+                : kind == ReferenceKinds.Call ? CodeAnalysis.ReceiverBefore(content, (int)ts_node_start_byte(referenceNode), nameStart) : null;
         }
 
-        definitions.Sort(static (a, b) => a.StartByte != b.StartByte ? a.StartByte.CompareTo(b.StartByte) : b.EndByte.CompareTo(a.EndByte));
-        return [.. definitions];
+        // Operators some grammars tag as calls (OCaml's *. or :=) and definition keywords parsed as calls (Elixir's def) are not calls users look for.
+        if (target.Length == 0 || (kind == ReferenceKinds.Call && (!target.Any(c => char.IsLetter(c) || c == '_') || NotCalls.Contains((language, target)))))
+        {
+            return;
+        }
+
+        var reference = new RawReference
+        {
+            Kind = kind,
+            Target = target,
+            Line = (int)ts_node_start_point(nameNode).Row + 1,
+            Position = nameStart,
+            Receiver = receiver,
+            Source = source,
+        };
+
+        // Two patterns matching the same name (the grammar's tags and the project's query) count once; the one that knows the receiver wins.
+        if (seen.TryGetValue((kind, nameStart), out var existing))
+        {
+            if (references[existing].Receiver is null && receiver is not null)
+            {
+                references[existing] = reference;
+            }
+
+            return;
+        }
+
+        seen[(kind, nameStart)] = references.Count;
+        references.Add(reference);
     }
+
+    private static readonly HashSet<(string Language, string Name)> NotCalls =
+    [
+        .. new[]
+        {
+            "def", "defp", "defmodule", "defmacro", "defmacrop", "defstruct", "defprotocol", "defimpl", "defdelegate", "defguard",
+            "defguardp", "defexception", "defoverridable", "moduledoc", "doc", "spec", "type", "typep", "opaque", "callback",
+            "alias", "import", "require", "use", "quote", "unquote",
+        }.Select(n => ("elixir", n)),
+    ];
+
+    private static string Text(ReadOnlySpan<byte> content, TSNode node) =>
+        Encoding.UTF8.GetString(content[(int)ts_node_start_byte(node)..(int)ts_node_end_byte(node)]);
 
     // C and C++ tag a function by its function_declarator (name and parameters only). Use the
     // enclosing function_definition instead so the range covers the body, as for other languages.
@@ -469,7 +629,20 @@ public sealed unsafe class TreeSitterParser : IDisposable
         /// <summary>Per capture id: the definition kind for <c>@definition.*</c> captures, otherwise null.</summary>
         public string?[] KindByCapture { get; private init; } = [];
 
+        /// <summary>Per capture id: the reference kind for kept <c>@reference.*</c> captures (<see cref="ReferenceKind"/>), otherwise null.</summary>
+        public string?[] ReferenceKindByCapture { get; private init; } = [];
+
         public uint NameCapture { get; private init; } = uint.MaxValue;
+
+        /// <summary><c>@qualifier</c>: the type a definition outside its type's body belongs to (Go receivers, Rust impls).</summary>
+        public uint QualifierCapture { get; private init; } = uint.MaxValue;
+
+        /// <summary><c>@receiver</c>: the object a call is made on, when the query names it.</summary>
+        public uint ReceiverCapture { get; private init; } = uint.MaxValue;
+
+        public string Name { get; private init; } = "";
+
+        public NodeTable Table { get; private init; } = null!;
 
         public QueryPredicate[]?[] PredicatesByPattern { get; private init; } = [];
 
@@ -490,7 +663,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
             if (source is null)
             {
                 // A data or markup language: parsed (syntax errors are reported) but nothing is extracted.
-                return new CompiledLanguage(null) { Language = language };
+                return new CompiledLanguage(null) { Language = language, Name = info.Name, Table = NodeTable.Create(language, info.Name) };
             }
 
             var bytes = Encoding.UTF8.GetBytes(source);
@@ -509,7 +682,8 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
             var captureCount = ts_query_capture_count(query);
             var kinds = new string?[captureCount];
-            var nameCapture = uint.MaxValue;
+            var referenceKinds = new string?[captureCount];
+            uint nameCapture = uint.MaxValue, qualifierCapture = uint.MaxValue, receiverCapture = uint.MaxValue;
             for (uint i = 0; i < captureCount; i++)
             {
                 var captureName = CaptureName(query, i);
@@ -517,13 +691,30 @@ public sealed unsafe class TreeSitterParser : IDisposable
                 {
                     kinds[i] = captureName[DefinitionPrefix.Length..];
                 }
+                else if (ReferenceKind(captureName) is { } referenceKind)
+                {
+                    referenceKinds[i] = referenceKind;
+                }
                 else if (captureName == "name")
                 {
                     nameCapture = i;
                 }
+                else if (captureName == "qualifier")
+                {
+                    qualifierCapture = i;
+                }
+                else if (captureName == "receiver")
+                {
+                    receiverCapture = i;
+                }
             }
 
             DisableNonDefinitionPatterns(query);
+            var marker = source.IndexOf(ReferencesMarker, StringComparison.Ordinal);
+            if (marker >= 0 && source.IndexOf(OwnReferencesDirective, marker, StringComparison.Ordinal) >= 0)
+            {
+                DisableGrammarReferencePatterns(query, (uint)Encoding.UTF8.GetByteCount(source.AsSpan(0, marker)), referenceKinds);
+            }
             var patternCount = ts_query_pattern_count(query);
             var predicates = new QueryPredicate[]?[patternCount];
             for (uint pattern = 0; pattern < patternCount; pattern++)
@@ -540,7 +731,12 @@ public sealed unsafe class TreeSitterParser : IDisposable
                 Language = language,
                 Query = query,
                 KindByCapture = kinds,
+                ReferenceKindByCapture = referenceKinds,
                 NameCapture = nameCapture,
+                QualifierCapture = qualifierCapture,
+                ReceiverCapture = receiverCapture,
+                Name = info.Name,
+                Table = NodeTable.Create(language, info.Name),
                 PredicatesByPattern = predicates,
             };
         }

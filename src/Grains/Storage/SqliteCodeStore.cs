@@ -18,7 +18,15 @@ namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
+
+    // Changes to tables that existed in an older schema version, applied in order to a database at a lower
+    // version (new databases get them from the CREATE statements). Each must be safe to run on a database
+    // that already has it.
+    private static readonly (int Version, string Table, string Column, string Sql)[] Upgrades =
+    [
+        (2, "snapshot_files", "parse_data", "ALTER TABLE snapshot_files ADD COLUMN parse_data TEXT"),
+    ];
     private const int SnippetLines = 6;
 
     // bm25 column weights: text, path, symbol, words.
@@ -27,7 +35,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     private static readonly JsonSerializerOptions StatsJsonOptions = new(JsonSerializerDefaults.Web);
 
     // The core schema, then each area's own tables (declared in its SqliteCodeStore.<Area>.cs part); all idempotent.
-    private static readonly string[] Schemas = [Schema, QueueSchema, EmbeddingsSchema];
+    private static readonly string[] Schemas = [Schema, QueueSchema, EmbeddingsSchema, GraphSchema];
 
     private readonly string _databasePath = databasePath ?? throw new ArgumentNullException(nameof(databasePath));
 
@@ -51,6 +59,18 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 throw new StoreUnavailableException($"SQLite database '{_databasePath}' has schema version {currentVersion}, newer than this build understands ({SchemaVersion}); upgrade CodeIngest.");
             }
 
+            if (currentVersion > 0)
+            {
+                foreach (var upgrade in Upgrades.Where(u => u.Version > currentVersion))
+                {
+                    if (!await ColumnExistsAsync(connection, transaction, upgrade.Table, upgrade.Column, cancellationToken).ConfigureAwait(false))
+                    {
+                        await using var alter = connection.Command(upgrade.Sql, transaction);
+                        await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
             if (currentVersion < SchemaVersion)
             {
                 await using var insert = connection.Command("INSERT INTO schema_version(version, applied_at) VALUES ($v, $at)", transaction)
@@ -62,6 +82,13 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }, cancellationToken);
+
+    private static async Task<bool> ColumnExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string column, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column", transaction)
+            .With("$table", table).With("$column", column);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+    }
 
     public Task BeginSnapshotAsync(SnapshotInfo snapshot, CancellationToken cancellationToken = default)
     {
@@ -193,7 +220,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         }
 
         // Hash and decode outside the write transaction so the lock is held as briefly as possible.
-        var prepared = files.Select(f => (f.File, Hash: Convert.ToHexStringLower(SHA256.HashData(f.Content)), Text: Encoding.UTF8.GetString(f.Content))).ToList();
+        var prepared = files.Select(f => (f.File, Hash: Convert.ToHexStringLower(SHA256.HashData(f.Content)), Text: Encoding.UTF8.GetString(f.Content), Data: ParseData.Serialize(f.File))).ToList();
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -202,13 +229,14 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             var contentText = content.Parameters.Add("$text", SqliteType.Text);
 
             await using var file = connection.Command(
-                "INSERT OR REPLACE INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error) VALUES ($s, $path, $language, $hash, $lines, $error)", transaction);
+                "INSERT OR REPLACE INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error, parse_data) VALUES ($s, $path, $language, $hash, $lines, $error, $data)", transaction);
             file.With("$s", snapshotId);
             var filePath = file.Parameters.Add("$path", SqliteType.Text);
             var fileLanguage = file.Parameters.Add("$language", SqliteType.Text);
             var fileHash = file.Parameters.Add("$hash", SqliteType.Text);
             var fileLines = file.Parameters.Add("$lines", SqliteType.Integer);
             var fileError = file.Parameters.Add("$error", SqliteType.Text);
+            var fileData = file.Parameters.Add("$data", SqliteType.Text);
 
             await using var deleteDefinitions = connection.Command("DELETE FROM definitions WHERE snapshot_id = $s AND path = $path", transaction);
             deleteDefinitions.With("$s", snapshotId);
@@ -229,7 +257,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             var defStartByte = definition.Parameters.Add("$startByte", SqliteType.Integer);
             var defEndByte = definition.Parameters.Add("$endByte", SqliteType.Integer);
 
-            foreach (var (parsed, hash, text) in prepared)
+            foreach (var (parsed, hash, text, data) in prepared)
             {
                 contentHash.Value = hash;
                 contentText.Value = text;
@@ -240,6 +268,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 fileHash.Value = hash;
                 fileLines.Value = parsed.Lines;
                 fileError.Value = (object?)parsed.Error ?? DBNull.Value;
+                fileData.Value = data;
                 await file.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
                 deletePath.Value = parsed.Path;
@@ -270,7 +299,11 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         {
             var definitions = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
             await using (var command = connection.Command(
-                "SELECT path, name, kind, start_line, end_line, start_byte, end_byte FROM definitions WHERE snapshot_id = $s ORDER BY path, ordinal").With("$s", snapshotId))
+                """
+                SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
+                JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
+                WHERE d.snapshot_id = $s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+                """).With("$s", snapshotId))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -288,7 +321,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             var result = new List<StoredFile>();
             await using (var command = connection.Command(
                 """
-                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text
+                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
                 FROM snapshot_files f JOIN contents c ON c.hash = f.hash
                 WHERE f.snapshot_id = $s ORDER BY f.path
                 """).With("$s", snapshotId))
@@ -297,14 +330,17 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var path = reader.GetString(0);
+                    var data = ParseData.Deserialize(reader.GetNullableString(6));
                     result.Add(new StoredFile(
                         path,
                         reader.GetString(1),
                         reader.GetString(2),
                         reader.GetInt32(3),
                         reader.GetNullableString(4),
-                        definitions.TryGetValue(path, out var list) ? list : [],
-                        reader.GetString(5)));
+                        (IReadOnlyList<Definition>?)data?.Definitions ?? (definitions.TryGetValue(path, out var list) ? list : []),
+                        reader.GetString(5),
+                        data?.References ?? [],
+                        data?.Metrics));
                 }
             }
 
@@ -673,7 +709,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         CREATE TABLE IF NOT EXISTS contents (hash TEXT PRIMARY KEY, text TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS snapshot_files (
             snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, hash TEXT NOT NULL,
-            lines INTEGER NOT NULL, parse_error TEXT,
+            lines INTEGER NOT NULL, parse_error TEXT, parse_data TEXT,
             PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS definitions (
             snapshot_id TEXT NOT NULL, path TEXT NOT NULL, ordinal INTEGER NOT NULL,

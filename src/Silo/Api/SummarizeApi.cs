@@ -1,10 +1,13 @@
 // The seeds' task API: POST /summarize queues an ingestion (the task id is the job id) and
-// GET /info/{task_id} reports it as {task_id, task_status, task_meta{url, stage, …}}. The summary
-// is built from the ingestion's statistics; there is no dependency graph stage yet.
+// GET /info/{task_id} reports it as {task_id, task_status, task_meta{url, stage, …}}. When done, the
+// summary is the summarize node's (README purpose, languages, entry points, layers, central files, hot
+// spots; plus the model-written text when one was configured) and dependency_graph the file import graph.
 using System.Text.Json.Serialization;
 using CodeIngest.Dag;
+using CodeIngest.Graph;
 using CodeIngest.Ingestion;
 using CodeIngest.Storage;
+using CodeIngest.Summary;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -25,7 +28,9 @@ public sealed record TaskMeta(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Summary,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TaskStats? Stats,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? QueuePosition,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DependencyGraph? DependencyGraph = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RepositorySummary? Details = null);
 
 public sealed record TaskStats(int Files, int Symbols, int Chunks, Dictionary<string, int> Languages, string? Commit, double DurationSeconds);
 
@@ -85,7 +90,7 @@ public static class SummarizeApi
         var url = view.Parameters.GetValueOrDefault(IngestionPipeline.Parameters.Url) ?? report.Repo;
         var meta = view.Status switch
         {
-            JobStatus.Completed => new TaskMeta(url, "done", view.StartedAt, view.FinishedAt, Summarize(report), Stats(report), null, null),
+            JobStatus.Completed => await CompletedAsync(new TaskMeta(url, "done", view.StartedAt, view.FinishedAt, Summarize(report), Stats(report), null, null), report, taskId, store, cancellationToken),
             JobStatus.Running or JobStatus.Pending => new TaskMeta(url, view.CurrentStage ?? "starting", view.StartedAt, null, null, null, null, null),
             _ => new TaskMeta(url, view.CurrentStage ?? view.Status.ToString().ToLowerInvariant(), view.StartedAt, view.FinishedAt, null, null, null, view.Error ?? view.Status.ToString().ToLowerInvariant()),
         };
@@ -97,6 +102,25 @@ public static class SummarizeApi
             _ => "failed",
         };
         return TypedResults.Ok(new TaskInfo(taskId, status, meta));
+    }
+
+    /// <summary>The stored summary and file dependency graph of the task's snapshot (the snapshot id is the job id).</summary>
+    private static async Task<TaskMeta> CompletedAsync(TaskMeta meta, IngestionReport report, string taskId, ICodeStore store, CancellationToken cancellationToken)
+    {
+        var insights = new CodeInsights(store);
+        try
+        {
+            var repo = await insights.FindRepoAsync(report.Repo, cancellationToken);
+            var snapshot = await insights.FindSnapshotAsync(repo, taskId, cancellationToken);
+            var summary = await insights.SummaryAsync(repo, snapshot, cancellationToken);
+            var (edges, architecture) = await insights.GraphAsync(snapshot.SnapshotId, cancellationToken);
+            var text = summary.ModelSummary is { } model ? summary.Summary + "\n\n" + model : summary.Summary;
+            return meta with { Summary = text, DependencyGraph = GraphQueries.FileGraph(edges, architecture), Details = summary };
+        }
+        catch (InsightNotFoundException)
+        {
+            return meta; // the snapshot is gone (or was never published): keep the statistics
+        }
     }
 
     private static TaskStats Stats(IngestionReport r) => new(r.Files, r.Symbols, r.Chunks, r.Languages, r.Commit, r.DurationSeconds);

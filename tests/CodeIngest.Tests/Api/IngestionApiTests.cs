@@ -247,7 +247,7 @@ public sealed class IngestionApiTests
             Assert.True(entry.GetProperty("duration_seconds").GetDouble() > 0);
 
             var job = await Http.GetOkAsync(admin, $"/api/v1/ingestion/jobs/{jobId}");
-            Assert.Equal(["clone", "discover", "parse", "index"], job.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToArray());
+            Assert.Equal(["clone", "discover", "parse", "graph", "quality", "index", "summarize", "summarize-model"], job.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToArray());
             Assert.All(job.GetProperty("nodes").EnumerateArray(), n =>
             {
                 Assert.Equal("completed", n.GetProperty("status").GetString());

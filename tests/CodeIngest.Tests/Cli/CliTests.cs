@@ -35,7 +35,7 @@ public sealed class CliTests
             Assert.True(root.TryGetProperty(field, out _), $"missing {field}");
         }
 
-        Assert.Equal(["clone", "discover", "parse", "index"], root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
+        Assert.Equal(["clone", "discover", "parse", "graph", "quality", "index", "summarize", "summarize-model"], root.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("id").GetString()));
 
         var symbols = await RunAsync("symbols", "greet", "--json");
         Assert.Equal(0, symbols.Code);

@@ -91,7 +91,20 @@ public sealed class LanguageDetectionTests
     {
         Assert.True(Languages.FromName("python")!.Definitions);
         Assert.False(Languages.FromName("json")!.Definitions);
-        Assert.All(Languages.All, l => Assert.False(l.Imports || l.Calls));
+        Assert.Equal(["definitions", "imports", "calls", "inheritance", "metrics"], Languages.FromName("python")!.Extracts);
+        Assert.Equal(["file-metrics"], Languages.FromName("json")!.Extracts);
+
+        // The flags tell the truth: a language claims imports, calls or inheritance only when its query captures them
+        // (ReferenceFixtureTests checks the other way: what a fixture yields is claimed).
+        var queries = Path.Combine(AppContext.BaseDirectory, "queries");
+        Assert.All(Languages.All.Where(l => l.Definitions), l =>
+        {
+            var source = TreeSitterParser.LoadTagsQuerySource(queries, l.Name);
+            Assert.True(!l.Imports || source.Contains("@reference.import", StringComparison.Ordinal), $"{l.Name}: Imports = {l.Imports}");
+            Assert.True(!l.Calls || source.Contains("@reference.call", StringComparison.Ordinal) || source.Contains("@reference.send", StringComparison.Ordinal), $"{l.Name}: Calls = {l.Calls}");
+            Assert.True(!l.Inheritance || source.Contains("@reference.inherit", StringComparison.Ordinal), $"{l.Name}: Inheritance = {l.Inheritance}");
+        });
+        Assert.All(Languages.All.Where(l => !l.Definitions), l => Assert.False(l.Imports || l.Calls || l.Inheritance));
         Assert.Equal(Languages.All.Count, Languages.All.Select(l => l.Name).Distinct().Count());
     }
 }

@@ -112,6 +112,35 @@ public abstract partial class CodeStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Parse_data_round_trips_qualified_names_signatures_docs_metrics_and_references()
+    {
+        var store = await NewStoreAsync();
+        var method = new Definition("area", "method", 3, 5, 20, 80, "Shape.area", "def area(self, scale)", "Area of the shape.",
+            new CodeMetrics(3, 2, 1, 3, 2, 2, 4));
+        var shape = new Definition("Shape", "class", 1, 5, 0, 80, "Shape", "class Shape(Base)", null);
+        Reference[] references =
+        [
+            new(ReferenceKinds.Import, "os.path", 1, null, "os"),
+            new(ReferenceKinds.Inherit, "Base", 2, "Shape"),
+            new(ReferenceKinds.Call, "join", 4, "Shape.area", "os.path"),
+        ];
+        var metrics = new CodeMetrics(5, 4, 1, 3, 2, 0, 4);
+        const string Source = "import os.path\nclass Shape(Base):\n    def area(self, scale):\n        # Area of the shape.\n        return os.path.join()\n";
+        var file = new ParsedFileContent(new ParsedFile("shape.py", "python", 5, [shape, method], null, references, metrics), Encoding.UTF8.GetBytes(Source));
+        await store.BeginSnapshotAsync(new SnapshotInfo("p1", Repo, "https://" + Repo, "main", "c1", DateTimeOffset.UtcNow), Ct);
+        await store.SaveParsedFilesAsync("p1", [file], Ct);
+
+        var stored = Assert.Single(await store.GetFilesAsync("p1", Ct));
+        Assert.Equal([shape, method], stored.Definitions);
+        Assert.Equal(references, stored.References);
+        Assert.Equal(metrics, stored.Metrics);
+
+        // Symbol look-up still sees the definitions once the snapshot is published.
+        await store.PublishSnapshotAsync("p1", new SnapshotStats(1, 0, 2, 0, new() { ["python"] = 1 }), Ct);
+        Assert.Equal(["area"], (await store.FindSymbolsAsync("area", Repo, null, 10, Ct)).Select(h => h.Name));
+    }
+
+    [Fact]
     public async Task Unpublished_snapshot_is_invisible_and_published_one_is_searchable()
     {
         var store = await NewStoreAsync();

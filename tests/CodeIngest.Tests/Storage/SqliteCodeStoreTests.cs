@@ -1,3 +1,4 @@
+using CodeIngest.Parsing;
 using CodeIngest.Storage;
 using Xunit;
 
@@ -36,6 +37,50 @@ public sealed class SqliteCodeStoreTests : CodeStoreTests
         var ex = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.InitializeAsync(Ct));
 
         Assert.Contains(_db.Directory, ex.Message);
+    }
+
+    [Fact]
+    public async Task A_version_1_database_is_upgraded_and_keeps_its_definitions()
+    {
+        // The tables a version-1 store had before parse data was stored (snapshot_files without parse_data).
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db.Path}"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var create = connection.CreateCommand();
+            create.CommandText =
+                """
+                CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
+                INSERT INTO schema_version VALUES (1, '2026-11-01T00:00:00Z');
+                CREATE TABLE contents (hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+                INSERT INTO contents VALUES ('h1', 'def old():\n    pass\n');
+                CREATE TABLE snapshot_files (
+                    snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, hash TEXT NOT NULL,
+                    lines INTEGER NOT NULL, parse_error TEXT,
+                    PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
+                INSERT INTO snapshot_files VALUES ('old', 'old.py', 'python', 'h1', 2, NULL);
+                CREATE TABLE definitions (
+                    snapshot_id TEXT NOT NULL, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+                    name TEXT NOT NULL, kind TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
+                    start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
+                    PRIMARY KEY (snapshot_id, path, ordinal)) WITHOUT ROWID;
+                INSERT INTO definitions VALUES ('old', 'old.py', 0, 'old', 'function', 1, 2, 0, 20);
+                """;
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+
+        var store = await NewStoreAsync();
+        await store.InitializeAsync(Ct);
+
+        var old = Assert.Single(await store.GetFilesAsync("old", Ct));
+        Assert.Equal([new Definition("old", "function", 1, 2, 0, 20)], old.Definitions);
+        Assert.Empty(old.References!);
+        Assert.Null(old.Metrics);
+
+        var parsed = new ParsedFile("new.py", "python", 1, [new Definition("f", "function", 1, 1, 0, 9, "f")], null, [new Reference(ReferenceKinds.Call, "g", 1, "f")], new CodeMetrics(1, 1, 0, 1, 0, 0, 0));
+        await store.SaveParsedFilesAsync("new", [new ParsedFileContent(parsed, "def f(): g()"u8.ToArray())], Ct);
+        var stored = Assert.Single(await store.GetFilesAsync("new", Ct));
+        Assert.Equal("f", stored.Definitions[0].QualifiedName);
+        Assert.Equal("g", Assert.Single(stored.References!).Target);
     }
 
     [Theory]

@@ -75,7 +75,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                         if (previous.Reusable && before.ContentHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.Content)))
                         {
                             Interlocked.Increment(ref unchanged);
-                            reused.Add(new ParsedFileContent(new ParsedFile(request.Path, request.Language, before.Lines, [.. before.Definitions], before.ParseError), request.Content));
+                            reused.Add(new ParsedFileContent(new ParsedFile(request.Path, request.Language, before.Lines, [.. before.Definitions], before.ParseError, before.References is { } references ? [.. references] : null, before.Metrics), request.Content));
                             requests.RemoveAt(i);
                         }
                         else

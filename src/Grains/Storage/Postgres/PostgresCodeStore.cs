@@ -136,7 +136,7 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
             return Task.CompletedTask;
         }
 
-        var prepared = files.Select(f => (f.File, Hash: Convert.ToHexStringLower(SHA256.HashData(f.Content)), Text: Clean(Encoding.UTF8.GetString(f.Content)))).ToList();
+        var prepared = files.Select(f => (f.File, Hash: Convert.ToHexStringLower(SHA256.HashData(f.Content)), Text: Clean(Encoding.UTF8.GetString(f.Content)), Data: ParseData.Serialize(f.File))).ToList();
         return InTransactionAsync(async (connection, transaction) =>
         {
             // Content once per hash; a hash already stored is not written again.
@@ -153,9 +153,9 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
             var byPath = prepared.GroupBy(p => p.File.Path, StringComparer.Ordinal).Select(g => g.Last()).ToList();
             await using (var file = Command(connection, transaction,
                 """
-                INSERT INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error)
-                SELECT @s, f.path, f.language, f.hash, f.lines, f.error FROM unnest(@paths, @languages, @hashes, @lines, @errors) AS f(path, language, hash, lines, error)
-                ON CONFLICT (snapshot_id, path) DO UPDATE SET language = excluded.language, hash = excluded.hash, lines = excluded.lines, parse_error = excluded.parse_error
+                INSERT INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error, parse_data)
+                SELECT @s, f.path, f.language, f.hash, f.lines, f.error, f.data FROM unnest(@paths, @languages, @hashes, @lines, @errors, @data) AS f(path, language, hash, lines, error, data)
+                ON CONFLICT (snapshot_id, path) DO UPDATE SET language = excluded.language, hash = excluded.hash, lines = excluded.lines, parse_error = excluded.parse_error, parse_data = excluded.parse_data
                 """).Text("s", snapshotId))
             {
                 file.Parameters.Add(new NpgsqlParameter<string[]>("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = byPath.Select(p => Clean(p.File.Path)).ToArray() });
@@ -163,6 +163,7 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
                 file.Parameters.Add(new NpgsqlParameter<string[]>("hashes", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = byPath.Select(p => p.Hash).ToArray() });
                 file.Parameters.Add(new NpgsqlParameter<int[]>("lines", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = byPath.Select(p => p.File.Lines).ToArray() });
                 file.Parameters.Add(new NpgsqlParameter<string?[]>("errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = byPath.Select(p => p.File.Error is { } e ? Clean(e) : null).ToArray() });
+                file.Parameters.Add(new NpgsqlParameter<string[]>("data", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = byPath.Select(p => p.Data).ToArray() });
                 await file.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -197,7 +198,11 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
     public async Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default)
     {
         var definitions = (await QueryAsync(
-            "SELECT path, name, kind, start_line, end_line, start_byte, end_byte FROM definitions WHERE snapshot_id = @s ORDER BY path, ordinal",
+            """
+            SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
+            JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
+            WHERE d.snapshot_id = @s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+            """,
             c => c.Text("s", snapshotId),
             r => (Path: r.GetString(0), Definition: new Definition(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6))),
             cancellationToken).ConfigureAwait(false))
@@ -206,13 +211,18 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
 
         return await QueryAsync(
             """
-            SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text
+            SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
             FROM snapshot_files f JOIN contents c ON c.hash = f.hash
             WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
             """,
             c => c.Text("s", snapshotId),
-            r => new StoredFile(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4),
-                definitions.TryGetValue(r.GetString(0), out var list) ? list : [], r.GetString(5)),
+            r =>
+            {
+                var data = ParseData.Deserialize(r.IsDBNull(6) ? null : r.GetString(6));
+                return new StoredFile(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4),
+                    data?.Definitions ?? (definitions.TryGetValue(r.GetString(0), out var list) ? list : []), r.GetString(5),
+                    data?.References ?? [], data?.Metrics);
+            },
             cancellationToken).ConfigureAwait(false);
     }
 

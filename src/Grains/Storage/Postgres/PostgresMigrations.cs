@@ -37,7 +37,15 @@ public static class PostgresMigrations
         new(4, "orleans reminders", RemindersSchema),
         new(5, "ingestion queue", QueueSchema),
         new(6, "embeddings", PostgresCodeStore.EmbeddingsSchema),
+        new(7, "parse data (qualified definitions, references, metrics)", ParseDataSchema),
+        new(8, "graph and reports", PostgresCodeStore.GraphSchema),
     ];
+
+    // A file's full parse (see Storage/ParseData.cs) next to its row.
+    private const string ParseDataSchema =
+        """
+        ALTER TABLE snapshot_files ADD COLUMN IF NOT EXISTS parse_data text;
+        """;
 
     public static int LatestVersion => All[^1].Version;
 

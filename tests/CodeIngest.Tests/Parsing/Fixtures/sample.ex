@@ -11,3 +11,6 @@ defmodule Demo.Greeter do
     quote do: unquote(x) * 2
   end
 end
+
+alias Demo.Util
+Demo.Greeter.greet("x")

@@ -20,3 +20,6 @@ function helper(): int
 {
     return 1;
 }
+
+helper(1);
+use App\Util\Strings;

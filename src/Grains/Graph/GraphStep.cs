@@ -1,0 +1,44 @@
+// graph (coder): builds the snapshot's code graph from the stored parse results and stores its edges
+// and architecture report as the step's own results.
+using System.Globalization;
+using System.Text.Json;
+using CodeIngest.Dag;
+
+namespace CodeIngest.Graph;
+
+public sealed class GraphStep : IDagStep
+{
+    public const string StepName = "graph";
+
+    public string Name => StepName;
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var store = context.Tools.Store;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var loadSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var graph = GraphBuilder.Build(files, cancellationToken);
+        var architecture = ArchitectureAnalyzer.Analyze(graph, files);
+        var buildSeconds = clock.Elapsed.TotalSeconds;
+        await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
+        clock.Restart();
+        await store.SaveGraphAsync(context.JobId, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
+        var s = architecture.Stats;
+        return new Dictionary<string, string>
+        {
+            ["import_edges"] = s.ImportEdges.ToString(CultureInfo.InvariantCulture),
+            ["imports_resolved"] = s.ImportsResolved.ToString(CultureInfo.InvariantCulture),
+            ["call_edges"] = s.CallEdges.ToString(CultureInfo.InvariantCulture),
+            ["calls_resolved"] = s.CallsResolved.ToString(CultureInfo.InvariantCulture),
+            ["inherit_edges"] = s.InheritEdges.ToString(CultureInfo.InvariantCulture),
+            ["cycles"] = architecture.Cycles.Count.ToString(CultureInfo.InvariantCulture),
+            ["layers"] = architecture.Layers.Count.ToString(CultureInfo.InvariantCulture),
+            ["entry_points"] = architecture.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
+            ["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+        };
+    }
+}

@@ -1,0 +1,619 @@
+// Resolves an import as written to files of the repository, per language: relative paths, Python
+// packages and modules, Go import paths under go.mod, JS/TS with extensions, index files and
+// tsconfig paths, Java packages, Rust crate paths, C# namespaces (through the namespaces files
+// declare and the type names the importing file uses), C/C++ includes. Anything else falls back to
+// a unique match of the import's path components against the ends of file paths.
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CodeIngest.Storage;
+
+namespace CodeIngest.Graph;
+
+/// <summary>One resolved target of an import.</summary>
+public sealed record ResolvedImport(string Path, string Resolution, double Confidence);
+
+public sealed partial class ImportResolver
+{
+    private static readonly string[] ScriptExtensions = [".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
+    private static readonly HashSet<string> TypeKinds = new(StringComparer.OrdinalIgnoreCase) { "class", "interface", "struct", "enum", "record", "trait", "type", "delegate" };
+
+    private readonly Dictionary<string, StoredFile> _files;
+
+    // Module key (path without extension; a package's index/__init__/mod file also under its directory),
+    // every component-aligned suffix of it -> files.
+    private readonly Dictionary<string, List<string>> _bySuffix = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _byDirectory = new(StringComparer.Ordinal);
+    private readonly List<(string Directory, string Module)> _goModules = [];
+    private readonly List<TsPaths> _tsConfigs = [];
+    private readonly Dictionary<string, List<string>> _csharpNamespaceFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _csharpNamespacesOfFile = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _typeNamesOfFile = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _identifiersOfFile = new(StringComparer.Ordinal);
+
+    public ImportResolver(IReadOnlyList<StoredFile> files)
+    {
+        _files = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var directory = DirectoryOf(file.Path);
+            Add(_byDirectory, directory, file.Path);
+            foreach (var key in ModuleKeys(file.Path))
+            {
+                var parts = key.Split('/');
+                for (var i = 0; i < parts.Length; i++)
+                {
+                    Add(_bySuffix, string.Join('/', parts[i..]), file.Path);
+                }
+            }
+
+            var name = FileName(file.Path);
+            if (name == "go.mod" && GoModuleRegex().Match(file.Text) is { Success: true } module)
+            {
+                _goModules.Add((directory, module.Groups[1].Value.Trim()));
+            }
+            else if (name.StartsWith("tsconfig", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && TsPaths.TryRead(file, out var paths))
+            {
+                _tsConfigs.Add(paths);
+            }
+            else if (file.Language == "csharp")
+            {
+                var namespaces = CSharpNamespaceRegex().Matches(file.Text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToArray();
+                _csharpNamespacesOfFile[file.Path] = namespaces;
+                foreach (var ns in namespaces)
+                {
+                    Add(_csharpNamespaceFiles, ns, file.Path);
+                }
+
+                _typeNamesOfFile[file.Path] = file.Definitions.Where(d => TypeKinds.Contains(d.Kind)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            }
+        }
+
+        // Longest module path first, so a nested go.mod wins over its parent's.
+        _goModules.Sort((a, b) => b.Module.Length.CompareTo(a.Module.Length));
+    }
+
+    /// <summary>Files of the repository that <paramref name="target"/>, imported by <paramref name="from"/>, refers to (empty: external or not found).</summary>
+    public IReadOnlyList<ResolvedImport> Resolve(StoredFile from, string target, int line = 0)
+    {
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            return [];
+        }
+
+        target = target.Trim().Trim('"', '\'', '`', '<', '>');
+        var found = from.Language switch
+        {
+            "python" => PythonFrom(from, target, line) ?? Python(from, target),
+            "javascript" or "typescript" or "tsx" => Script(from, target),
+            "go" => Go(target),
+            "csharp" => CSharp(from, target),
+            "java" or "kotlin" or "scala" => Java(from, target),
+            "rust" => Rust(from, target),
+            "c" or "cpp" => Include(from, target),
+            "ruby" => Ruby(from, target),
+            _ => Fallback(from, target),
+        };
+        return found.Where(r => r.Path != from.Path).DistinctBy(r => r.Path).ToList();
+    }
+
+    /// <summary>
+    /// <c>from pkg import a, b</c> records only <c>pkg</c>; the statement on that line says whether a and b are
+    /// modules of the package (pkg/a.py) — then those are what the file depends on — or names inside pkg.
+    /// </summary>
+    private List<ResolvedImport>? PythonFrom(StoredFile from, string target, int line)
+    {
+        if (line <= 0)
+        {
+            return null;
+        }
+
+        var start = LineStart(from.Text, line);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var statement = PythonFromRegex().Match(from.Text, start);
+        if (!statement.Success || statement.Index != start || statement.Groups[1].Value != target)
+        {
+            return null;
+        }
+
+        var modules = new List<ResolvedImport>();
+        foreach (var raw in statement.Groups[2].Value.Trim('(', ')', ' ', '\r').Split(','))
+        {
+            var name = raw.Trim().Split(' ')[0].Trim();
+            if (name.Length == 0 || name == "*")
+            {
+                continue;
+            }
+
+            var child = target.EndsWith('.') ? target + name : target + "." + name;
+            var exact = Python(from, child).Where(r => ModuleKeys(r.Path).Any(k => k.EndsWith(name, StringComparison.Ordinal))).ToList();
+            modules.AddRange(exact);
+        }
+
+        return modules.Count > 0 ? modules : null;
+    }
+
+    private static int LineStart(string text, int line)
+    {
+        var index = 0;
+        for (var l = 1; l < line; l++)
+        {
+            index = text.IndexOf('\n', index);
+            if (index < 0)
+            {
+                return -1;
+            }
+
+            index++;
+        }
+
+        while (index < text.Length && text[index] is ' ' or '\t')
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    private IEnumerable<ResolvedImport> Python(StoredFile from, string target)
+    {
+        var dots = target.TakeWhile(c => c == '.').Count();
+        var rest = target[dots..].Replace('.', '/');
+        if (dots > 0)
+        {
+            // from . import x / from ..pkg import y: relative to the importing file's package.
+            var directory = DirectoryOf(from.Path);
+            for (var i = 1; i < dots; i++)
+            {
+                directory = DirectoryOf(directory);
+            }
+
+            var module = Join(directory, rest);
+            return Exact(module, ".py", "__init__.py") is { } hit ? [new(hit, Resolutions.Path, 1.0)] : [];
+        }
+
+        // Absolute: the module, else its parent package (from pkg.mod import name, where name is not a module).
+        var parts = rest.Split('/');
+        for (var take = parts.Length; take >= 1; take--)
+        {
+            var candidates = Lookup(string.Join('/', parts[..take]), from, "python");
+            if (candidates.Count > 0)
+            {
+                return [new(Nearest(candidates, from.Path), Resolutions.Path, candidates.Count == 1 ? 1.0 : 0.8)];
+            }
+        }
+
+        return [];
+    }
+
+    private IEnumerable<ResolvedImport> Script(StoredFile from, string target)
+    {
+        if (target.StartsWith('.') || target.StartsWith('/'))
+        {
+            var path = target.StartsWith('/') ? target.TrimStart('/') : Join(DirectoryOf(from.Path), target);
+            return ScriptFile(path) is { } hit ? [new(hit, Resolutions.Path, 1.0)] : [];
+        }
+
+        foreach (var config in _tsConfigs)
+        {
+            foreach (var candidate in config.Candidates(target))
+            {
+                if (ScriptFile(candidate) is { } hit)
+                {
+                    return [new(hit, Resolutions.Path, 0.95)];
+                }
+            }
+        }
+
+        return [];
+    }
+
+    private string? ScriptFile(string path)
+    {
+        path = Normalize(path);
+        if (_files.ContainsKey(path))
+        {
+            return path;
+        }
+
+        // Compiled-extension imports in TypeScript ('./x.js' meaning './x.ts').
+        var stem = Path.HasExtension(path) && ScriptExtensions.Contains(Path.GetExtension(path)) ? path[..^Path.GetExtension(path).Length] : path;
+        foreach (var extension in ScriptExtensions)
+        {
+            if (_files.ContainsKey(stem + extension))
+            {
+                return stem + extension;
+            }
+        }
+
+        foreach (var extension in ScriptExtensions)
+        {
+            if (_files.ContainsKey(path + "/index" + extension))
+            {
+                return path + "/index" + extension;
+            }
+        }
+
+        return null;
+    }
+
+    private IEnumerable<ResolvedImport> Go(string target)
+    {
+        foreach (var (directory, module) in _goModules)
+        {
+            if (target == module || target.StartsWith(module + "/", StringComparison.Ordinal))
+            {
+                var packageDirectory = Join(directory, target[module.Length..].TrimStart('/'));
+                return _byDirectory.GetValueOrDefault(packageDirectory, [])
+                    .Where(p => p.EndsWith(".go", StringComparison.Ordinal) && !p.EndsWith("_test.go", StringComparison.Ordinal))
+                    .Select(p => new ResolvedImport(p, Resolutions.Path, 1.0));
+            }
+        }
+
+        return [];
+    }
+
+    private IEnumerable<ResolvedImport> CSharp(StoredFile from, string target)
+    {
+        // using static A.B.C / using Alias = A.B: the namespace (or the type's namespace) is what counts.
+        var ns = target.Replace("static ", "", StringComparison.Ordinal).Split('=')[^1].Trim();
+        var files = _csharpNamespaceFiles.GetValueOrDefault(ns) ?? _csharpNamespaceFiles.GetValueOrDefault(ns.Contains('.') ? ns[..ns.LastIndexOf('.')] : "");
+        if (files is null)
+        {
+            return [];
+        }
+
+        // A using directive brings a whole namespace into scope: the file depends on those of its files whose types it names.
+        var used = Identifiers(from);
+        return files.Where(p => _typeNamesOfFile.TryGetValue(p, out var types) && types.Overlaps(used))
+            .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.8));
+    }
+
+    /// <summary>C# files see the types of their own namespace (and its parents) without a using directive.</summary>
+    public IEnumerable<ResolvedImport> ImplicitCSharpImports(StoredFile from)
+    {
+        if (!_csharpNamespacesOfFile.TryGetValue(from.Path, out var namespaces))
+        {
+            return [];
+        }
+
+        var used = Identifiers(from);
+        var scopes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var ns in namespaces)
+        {
+            for (var scope = ns; scope.Length > 0; scope = scope.Contains('.') ? scope[..scope.LastIndexOf('.')] : "")
+            {
+                scopes.Add(scope);
+            }
+        }
+
+        return scopes.SelectMany(s => _csharpNamespaceFiles.GetValueOrDefault(s, []))
+            .Where(p => p != from.Path && _typeNamesOfFile.TryGetValue(p, out var types) && types.Overlaps(used))
+            .Distinct(StringComparer.Ordinal)
+            .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.7));
+    }
+
+    private IEnumerable<ResolvedImport> Java(StoredFile from, string target)
+    {
+        var path = target.Replace("static ", "", StringComparison.Ordinal).Trim().Replace('.', '/');
+        if (path.EndsWith("/*", StringComparison.Ordinal))
+        {
+            var package = path[..^2];
+            return _byDirectory.Where(d => d.Key == package || d.Key.EndsWith("/" + package, StringComparison.Ordinal))
+                .SelectMany(d => d.Value).Where(p => SameFamily(from.Language, _files[p].Language))
+                .Select(p => new ResolvedImport(p, Resolutions.Path, 0.9));
+        }
+
+        return Progressive(from, path.Split('/'), 1.0);
+    }
+
+    private IEnumerable<ResolvedImport> Rust(StoredFile from, string target)
+    {
+        var parts = target.Split("::", StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim('{', '}', ' ')).Where(p => p.Length > 0).ToList();
+        if (parts.Count == 0)
+        {
+            return [];
+        }
+
+        if (parts[0] is "self" or "super")
+        {
+            // The importing module's own directory: src/net/client.rs is module net::client (src/net/client), mod.rs/lib.rs/main.rs their directory.
+            var stem = Path.GetFileNameWithoutExtension(from.Path);
+            var directory = stem is "mod" or "lib" or "main" ? DirectoryOf(from.Path) : Join(DirectoryOf(from.Path), stem);
+            while (parts.Count > 0 && parts[0] == "super")
+            {
+                directory = DirectoryOf(directory);
+                parts.RemoveAt(0);
+            }
+
+            if (parts.Count > 0 && parts[0] == "self")
+            {
+                parts.RemoveAt(0);
+            }
+
+            for (var take = parts.Count; take >= 1; take--)
+            {
+                if (Exact(Join(directory, string.Join('/', parts.Take(take))), ".rs", "mod.rs") is { } hit)
+                {
+                    return [new(hit, Resolutions.Path, 1.0)];
+                }
+            }
+
+            return [];
+        }
+
+        if (parts[0] == "crate")
+        {
+            parts.RemoveAt(0);
+        }
+
+        return Progressive(from, [.. parts], 0.9);
+    }
+
+    private IEnumerable<ResolvedImport> Include(StoredFile from, string target)
+    {
+        var relative = Normalize(Join(DirectoryOf(from.Path), target));
+        if (_files.ContainsKey(relative))
+        {
+            return [new(relative, Resolutions.Path, 1.0)];
+        }
+
+        var matches = _files.Keys.Where(p => p == target || p.EndsWith("/" + target, StringComparison.Ordinal)).ToList();
+        return matches.Count > 0 ? [new(Nearest(matches, from.Path), Resolutions.Path, matches.Count == 1 ? 0.9 : 0.7)] : [];
+    }
+
+    private IEnumerable<ResolvedImport> Ruby(StoredFile from, string target)
+    {
+        var relative = Normalize(Join(DirectoryOf(from.Path), target));
+        foreach (var candidate in new[] { relative, relative + ".rb" })
+        {
+            if (_files.ContainsKey(candidate))
+            {
+                return [new(candidate, Resolutions.Path, 1.0)];
+            }
+        }
+
+        return Fallback(from, target);
+    }
+
+    private IEnumerable<ResolvedImport> Fallback(StoredFile from, string target)
+    {
+        if (target.StartsWith("./", StringComparison.Ordinal) || target.StartsWith("../", StringComparison.Ordinal))
+        {
+            var relative = Normalize(Join(DirectoryOf(from.Path), target));
+            var hit = _files.ContainsKey(relative) ? relative : _bySuffix.GetValueOrDefault(relative)?.FirstOrDefault(p => ModuleKeys(p).Contains(relative));
+            return hit is null ? [] : [new(hit, Resolutions.Path, 1.0)];
+        }
+
+        var parts = SeparatorRegex().Split(target).Where(p => p.Length > 0).ToArray();
+        return parts.Length == 0 ? [] : Progressive(from, parts, 0.7);
+    }
+
+    /// <summary>The longest prefix of <paramref name="parts"/> (at least one part) that names a module of the same language family.</summary>
+    private IEnumerable<ResolvedImport> Progressive(StoredFile from, string[] parts, double confidence)
+    {
+        for (var take = parts.Length; take >= 1; take--)
+        {
+            var candidates = Lookup(string.Join('/', parts[..take]), from, from.Language);
+            if (candidates.Count == 1)
+            {
+                return [new(candidates[0], Resolutions.Path, confidence)];
+            }
+
+            if (candidates.Count > 1)
+            {
+                return [new(Nearest(candidates, from.Path), Resolutions.Path, confidence * 0.8)];
+            }
+        }
+
+        return [];
+    }
+
+    private List<string> Lookup(string key, StoredFile from, string language) =>
+        _bySuffix.TryGetValue(key, out var list) ? list.Where(p => p != from.Path && SameFamily(language, _files[p].Language)).Distinct(StringComparer.Ordinal).ToList() : [];
+
+    private string? Exact(string module, string extension, string packageFile)
+    {
+        module = Normalize(module);
+        if (_files.ContainsKey(module + extension))
+        {
+            return module + extension;
+        }
+
+        var package = Join(module, packageFile);
+        return _files.ContainsKey(package) ? package : null;
+    }
+
+    private HashSet<string> Identifiers(StoredFile file)
+    {
+        if (!_identifiersOfFile.TryGetValue(file.Path, out var set))
+        {
+            _identifiersOfFile[file.Path] = set = IdentifierRegex().Matches(file.Text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return set;
+    }
+
+    private static string Family(string language) => language switch
+    {
+        "javascript" or "typescript" or "tsx" => "script",
+        "c" or "cpp" => "c",
+        "java" or "kotlin" or "scala" => "jvm",
+        _ => language,
+    };
+
+    private static bool SameFamily(string a, string b) => Family(a) == Family(b);
+
+    /// <summary>The keys a file is importable by: its path without extension, and its directory for package files.</summary>
+    private static IEnumerable<string> ModuleKeys(string path)
+    {
+        var name = FileName(path);
+        var dot = name.IndexOf('.', 1);
+        var stem = dot > 0 ? name[..dot] : name;
+        var directory = DirectoryOf(path);
+        yield return Join(directory, stem);
+        if (stem is "__init__" or "index" or "mod" or "lib" && directory.Length > 0)
+        {
+            yield return directory;
+        }
+    }
+
+    /// <summary>Of several candidates, the one sharing the longest directory prefix with the importing file, then the shortest.</summary>
+    private static string Nearest(List<string> candidates, string from) =>
+        candidates.OrderByDescending(c => CommonPrefix(c, from)).ThenBy(c => c.Length).ThenBy(c => c, StringComparer.Ordinal).First();
+
+    private static int CommonPrefix(string a, string b)
+    {
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    internal static string DirectoryOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? "" : path[..slash];
+    }
+
+    private static string FileName(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    private static string Join(string directory, string relative) => directory.Length == 0 ? relative : relative.Length == 0 ? directory : directory + "/" + relative;
+
+    /// <summary>Collapses '.' and '..' segments; a path escaping the root stays unmatched.</summary>
+    internal static string Normalize(string path)
+    {
+        var stack = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (stack.Count == 0)
+                {
+                    return "../" + path;
+                }
+
+                stack.RemoveAt(stack.Count - 1);
+            }
+            else
+            {
+                stack.Add(part);
+            }
+        }
+
+        return string.Join('/', stack);
+    }
+
+    private static void Add(Dictionary<string, List<string>> map, string key, string value)
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    [GeneratedRegex(@"\Gfrom\s+([.\w]+)\s+import\s+(\([^)]*\)|[^\n#]*)")]
+    private static partial Regex PythonFromRegex();
+
+    [GeneratedRegex(@"^\s*module\s+(\S+)", RegexOptions.Multiline)]
+    private static partial Regex GoModuleRegex();
+
+    [GeneratedRegex(@"^\s*namespace\s+([A-Za-z_][\w.]*)", RegexOptions.Multiline)]
+    private static partial Regex CSharpNamespaceRegex();
+
+    [GeneratedRegex(@"[A-Za-z_]\w*")]
+    private static partial Regex IdentifierRegex();
+
+    [GeneratedRegex(@"[./:\\]+")]
+    private static partial Regex SeparatorRegex();
+
+    /// <summary>compilerOptions.baseUrl and paths of one tsconfig file.</summary>
+    private sealed class TsPaths
+    {
+        private readonly string _baseDirectory;
+        private readonly List<(string Pattern, string[] Replacements)> _paths = [];
+        private readonly bool _hasBaseUrl;
+
+        private TsPaths(string baseDirectory, bool hasBaseUrl)
+        {
+            _baseDirectory = baseDirectory;
+            _hasBaseUrl = hasBaseUrl;
+        }
+
+        public static bool TryRead(StoredFile file, out TsPaths paths)
+        {
+            paths = null!;
+            try
+            {
+                using var document = JsonDocument.Parse(file.Text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                if (!document.RootElement.TryGetProperty("compilerOptions", out var options) || options.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+
+                var directory = DirectoryOf(file.Path);
+                var hasBase = options.TryGetProperty("baseUrl", out var baseUrl) && baseUrl.ValueKind == JsonValueKind.String;
+                paths = new TsPaths(Normalize(Join(directory, hasBase ? baseUrl.GetString()! : ".")), hasBase);
+                if (options.TryGetProperty("paths", out var map) && map.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var entry in map.EnumerateObject())
+                    {
+                        var replacements = entry.Value.ValueKind == JsonValueKind.Array
+                            ? entry.Value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToArray()
+                            : [];
+                        paths._paths.Add((entry.Name, replacements));
+                    }
+                }
+
+                return paths._hasBaseUrl || paths._paths.Count > 0;
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        public IEnumerable<string> Candidates(string target)
+        {
+            foreach (var (pattern, replacements) in _paths)
+            {
+                var star = pattern.IndexOf('*');
+                string? captured = null;
+                if (star < 0 && pattern == target)
+                {
+                    captured = "";
+                }
+                else if (star >= 0 && target.Length >= pattern.Length - 1 && target.StartsWith(pattern[..star], StringComparison.Ordinal) && target.EndsWith(pattern[(star + 1)..], StringComparison.Ordinal))
+                {
+                    captured = target[star..(target.Length - (pattern.Length - star - 1))];
+                }
+
+                if (captured is not null)
+                {
+                    foreach (var replacement in replacements)
+                    {
+                        yield return Join(_baseDirectory, replacement.Replace("*", captured, StringComparison.Ordinal));
+                    }
+                }
+            }
+
+            if (_hasBaseUrl)
+            {
+                yield return Join(_baseDirectory, target);
+            }
+        }
+    }
+}

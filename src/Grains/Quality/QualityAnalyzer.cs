@@ -1,0 +1,164 @@
+// The critic's review of a snapshot: complexity per function and file (from the parser's metrics),
+// maintainability index (Halstead volume from our own tokens, cyclomatic complexity, code lines; the
+// 0–100 form), duplicated blocks, security findings, and a repository score with its breakdown.
+using CodeIngest.Parsing;
+using CodeIngest.Storage;
+
+namespace CodeIngest.Quality;
+
+public sealed record Finding(string Rule, string Severity, string Path, int Line, string Message);
+
+public sealed record FunctionQuality(string Path, string Name, string Kind, int Line, int EndLine, int Cyclomatic, int Cognitive, int MaxNesting, int Parameters, int CodeLines, double Maintainability);
+
+public sealed record FileQuality(string Path, string Language, int Lines, int CodeLines, int CommentLines, int Cyclomatic, int Cognitive, int Functions, double Maintainability, int DuplicatedLines);
+
+/// <summary>Each part scored 0–100 (higher is better), its weight in the total, and what it was computed from.</summary>
+public sealed record QualityBreakdown(
+    double Complexity,
+    double Maintainability,
+    double Duplication,
+    double Security,
+    IReadOnlyDictionary<string, double> Weights,
+    int ComplexFunctions,
+    double DuplicatedLineRatio,
+    IReadOnlyDictionary<string, int> FindingsBySeverity);
+
+public sealed record QualityReport(
+    double Score,
+    QualityBreakdown Breakdown,
+    IReadOnlyList<FileQuality> Files,
+    IReadOnlyList<FunctionQuality> Functions,
+    IReadOnlyList<DuplicateBlock> Duplicates,
+    IReadOnlyList<Finding> Findings);
+
+public static class QualityAnalyzer
+{
+    public const int CyclomaticThreshold = 10;
+    public const int CognitiveThreshold = 15;
+
+    private static readonly HashSet<string> FunctionKinds = new(StringComparer.OrdinalIgnoreCase) { "function", "method", "constructor", "lambda", "closure", "macro", "test" };
+    private static readonly Dictionary<string, double> Weights = new() { ["complexity"] = 0.25, ["maintainability"] = 0.25, ["duplication"] = 0.20, ["security"] = 0.30 };
+    private static readonly HashSet<string> DataLanguages = new(StringComparer.Ordinal) { "json", "yaml", "toml", "markdown", "html", "css", "xml" };
+
+    public static QualityReport Analyze(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default)
+    {
+        var code = files.Where(f => !DataLanguages.Contains(f.Language)).ToList();
+        var duplicates = DuplicateDetector.Find(code, cancellationToken: cancellationToken);
+        var duplicatedLines = DuplicatedLinesPerFile(duplicates);
+        var findings = new List<Finding>();
+        var functions = new List<FunctionQuality>();
+        var fileQualities = new List<FileQuality>();
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            findings.AddRange(SecurityScanner.Scan(file));
+            if (DataLanguages.Contains(file.Language))
+            {
+                continue;
+            }
+
+            var tokens = CodeTokenizer.Tokenize(file.Text, file.Language);
+            var fileFunctions = new List<FunctionQuality>();
+            foreach (var definition in file.Definitions.Where(d => d.Metrics is not null && FunctionKinds.Contains(d.Kind)))
+            {
+                var m = definition.Metrics!;
+                var volume = HalsteadVolume(tokens.Where(t => t.Line >= definition.StartLine && t.Line <= definition.EndLine));
+                var name = definition.QualifiedName ?? definition.Name;
+                var function = new FunctionQuality(file.Path, name, definition.Kind, definition.StartLine, definition.EndLine, m.Cyclomatic, m.Cognitive, m.MaxNesting, m.Parameters, m.CodeLines,
+                    MaintainabilityIndex(volume, m.Cyclomatic, Math.Max(1, m.CodeLines)));
+                fileFunctions.Add(function);
+                if (m.Cyclomatic > CyclomaticThreshold)
+                {
+                    findings.Add(new Finding("complexity/cyclomatic", m.Cyclomatic > 2 * CyclomaticThreshold ? "medium" : "low", file.Path, definition.StartLine,
+                        $"{name} has cyclomatic complexity {m.Cyclomatic} (threshold {CyclomaticThreshold})"));
+                }
+
+                if (m.Cognitive > CognitiveThreshold)
+                {
+                    findings.Add(new Finding("complexity/cognitive", m.Cognitive > 2 * CognitiveThreshold ? "medium" : "low", file.Path, definition.StartLine,
+                        $"{name} has cognitive complexity {m.Cognitive} (threshold {CognitiveThreshold})"));
+                }
+            }
+
+            functions.AddRange(fileFunctions);
+            var metrics = file.Metrics ?? new CodeMetrics(file.Lines, file.Lines, 0, 1 + fileFunctions.Sum(f => f.Cyclomatic - 1), fileFunctions.Select(f => f.MaxNesting).DefaultIfEmpty().Max(), 0, fileFunctions.Sum(f => f.Cognitive));
+            var fileVolume = HalsteadVolume(tokens);
+            fileQualities.Add(new FileQuality(file.Path, file.Language, metrics.Lines, metrics.CodeLines, metrics.CommentLines, metrics.Cyclomatic, metrics.Cognitive, fileFunctions.Count,
+                MaintainabilityIndex(fileVolume, metrics.Cyclomatic, Math.Max(1, metrics.CodeLines)), duplicatedLines.GetValueOrDefault(file.Path)));
+        }
+
+        foreach (var block in duplicates)
+        {
+            findings.Add(new Finding("duplication/block", "low", block.Path, block.StartLine,
+                $"lines {block.StartLine}-{block.EndLine} duplicate {block.OtherPath}:{block.OtherStartLine}-{block.OtherEndLine} ({block.Tokens} tokens)"));
+        }
+
+        var ordered = findings.OrderBy(f => SeverityOrder(f.Severity)).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Rule, StringComparer.Ordinal).ToList();
+        var breakdown = Breakdown(functions, fileQualities, ordered);
+        var score = Math.Round(Weights["complexity"] * breakdown.Complexity + Weights["maintainability"] * breakdown.Maintainability + Weights["duplication"] * breakdown.Duplication + Weights["security"] * breakdown.Security, 1);
+        return new QualityReport(score, breakdown, fileQualities, functions, duplicates, ordered);
+    }
+
+    private static QualityBreakdown Breakdown(List<FunctionQuality> functions, List<FileQuality> files, List<Finding> findings)
+    {
+        var complex = functions.Count(f => f.Cyclomatic > CyclomaticThreshold || f.Cognitive > CognitiveThreshold);
+        var complexity = functions.Count == 0 ? 100 : 100.0 * (functions.Count - complex) / functions.Count;
+        var codeLines = files.Sum(f => f.CodeLines);
+        var maintainability = codeLines == 0 ? 100 : files.Sum(f => f.Maintainability * f.CodeLines) / codeLines;
+        var ratio = codeLines == 0 ? 0 : Math.Min(1.0, (double)files.Sum(f => f.DuplicatedLines) / codeLines);
+        var bySeverity = findings.Where(f => f.Rule.StartsWith("secret/", StringComparison.Ordinal) || f.Rule.StartsWith("dangerous/", StringComparison.Ordinal))
+            .GroupBy(f => f.Severity).ToDictionary(g => g.Key, g => g.Count());
+        var penalty = 25.0 * bySeverity.GetValueOrDefault("high") + 10.0 * bySeverity.GetValueOrDefault("medium") + 3.0 * bySeverity.GetValueOrDefault("low");
+        return new QualityBreakdown(
+            Math.Round(complexity, 1),
+            Math.Round(maintainability, 1),
+            Math.Round(100 * (1 - ratio), 1),
+            Math.Max(0, 100 - penalty),
+            Weights,
+            complex,
+            Math.Round(ratio, 4),
+            findings.GroupBy(f => f.Severity).ToDictionary(g => g.Key, g => g.Count()));
+    }
+
+    /// <summary>Halstead volume N·log2(n): N all operator and operand tokens, n the distinct ones.</summary>
+    public static double HalsteadVolume(IEnumerable<CodeToken> tokens)
+    {
+        var total = 0;
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var token in tokens)
+        {
+            total++;
+            distinct.Add(token.Text);
+        }
+
+        return distinct.Count < 2 ? 0 : total * Math.Log2(distinct.Count);
+    }
+
+    /// <summary>Maintainability index on the 0–100 scale: max(0, (171 − 5.2·ln V − 0.23·CC − 16.2·ln LOC)·100/171).</summary>
+    public static double MaintainabilityIndex(double halsteadVolume, int cyclomatic, int codeLines)
+    {
+        var raw = 171 - 5.2 * Math.Log(Math.Max(1, halsteadVolume)) - 0.23 * cyclomatic - 16.2 * Math.Log(Math.Max(1, codeLines));
+        return Math.Round(Math.Clamp(raw * 100 / 171, 0, 100), 1);
+    }
+
+    private static Dictionary<string, int> DuplicatedLinesPerFile(IReadOnlyList<DuplicateBlock> blocks)
+    {
+        var lines = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+        foreach (var block in blocks)
+        {
+            if (!lines.TryGetValue(block.Path, out var set))
+            {
+                lines[block.Path] = set = [];
+            }
+
+            for (var l = block.StartLine; l <= block.EndLine; l++)
+            {
+                set.Add(l);
+            }
+        }
+
+        return lines.ToDictionary(p => p.Key, p => p.Value.Count, StringComparer.Ordinal);
+    }
+
+    internal static int SeverityOrder(string severity) => severity switch { "high" => 0, "medium" => 1, "low" => 2, _ => 3 };
+}

@@ -1,0 +1,37 @@
+// quality (critic): reviews the snapshot's stored files and writes only its report — to the store's
+// analysis reports and as quality.json in the job's report directory. It changes nothing else.
+using System.Globalization;
+using System.Text.Json;
+using CodeIngest.Dag;
+using CodeIngest.Graph;
+using CodeIngest.Storage;
+
+namespace CodeIngest.Quality;
+
+public sealed class QualityStep : IDagStep
+{
+    public const string StepName = "quality";
+
+    public string Name => StepName;
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var store = context.Tools.Store;
+        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = QualityAnalyzer.Analyze(files, cancellationToken);
+        var analyzeSeconds = clock.Elapsed.TotalSeconds;
+        var json = JsonSerializer.Serialize(report, CodeInsights.Json);
+        await store.SaveReportAsync(context.JobId, ReportKinds.Quality, json, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "quality.json"), json, cancellationToken);
+        return new Dictionary<string, string>
+        {
+            ["score"] = report.Score.ToString("0.0", CultureInfo.InvariantCulture),
+            ["functions"] = report.Functions.Count.ToString(CultureInfo.InvariantCulture),
+            ["findings"] = report.Findings.Count.ToString(CultureInfo.InvariantCulture),
+            ["security_findings"] = report.Findings.Count(f => f.Rule.StartsWith("secret/", StringComparison.Ordinal) || f.Rule.StartsWith("dangerous/", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture),
+            ["duplicate_blocks"] = report.Duplicates.Count.ToString(CultureInfo.InvariantCulture),
+            ["analyze_seconds"] = analyzeSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+        };
+    }
+}

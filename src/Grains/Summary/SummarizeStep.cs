@@ -1,0 +1,75 @@
+// summarize (critic): builds the repository summary from the snapshot's files, architecture and
+// quality reports, and writes it as its report. summarize-model (researcher) then asks a configured
+// OpenAI-compatible model for a written summary of the same material; it may not write the store, so
+// the text is its node result (served by /info and `codeingest summary`).
+using System.Globalization;
+using System.Text.Json;
+using CodeIngest.Dag;
+using CodeIngest.Graph;
+using CodeIngest.Ingestion;
+using CodeIngest.Quality;
+using CodeIngest.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CodeIngest.Summary;
+
+public sealed class SummarizeStep : IDagStep
+{
+    public const string StepName = "summarize";
+
+    public string Name => StepName;
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var store = context.Tools.Store;
+        var repo = context.Require(IngestionPipeline.Parameters.Repo);
+        var commit = (await store.ListSnapshotsAsync(repo, cancellationToken)).FirstOrDefault(s => s.SnapshotId == context.JobId)?.Commit;
+        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var architectureJson = await store.GetReportAsync(context.JobId, ReportKinds.Architecture, cancellationToken);
+        var qualityJson = await store.GetReportAsync(context.JobId, ReportKinds.Quality, cancellationToken);
+        var summary = SummaryBuilder.Build(
+            repo,
+            commit,
+            files,
+            architectureJson is null ? null : JsonSerializer.Deserialize<ArchitectureReport>(architectureJson, CodeInsights.Json),
+            qualityJson is null ? null : JsonSerializer.Deserialize<QualityReport>(qualityJson, CodeInsights.Json));
+        var json = JsonSerializer.Serialize(summary, CodeInsights.Json);
+        await store.SaveReportAsync(context.JobId, ReportKinds.Summary, json, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "summary.md"), summary.Summary, cancellationToken);
+        return new Dictionary<string, string>
+        {
+            ["purpose"] = summary.Purpose ?? "",
+            ["entry_points"] = summary.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
+            ["layers"] = summary.Layers.Count.ToString(CultureInfo.InvariantCulture),
+        };
+    }
+}
+
+public sealed class SummarizeModelStep(IOptionsMonitor<SummaryOptions> options) : IDagStep
+{
+    public string Name => CodeInsights.SummarizeModelStepName;
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var current = options.CurrentValue;
+        if (!current.IsConfigured)
+        {
+            return new Dictionary<string, string> { ["model"] = "", ["note"] = "no model endpoint configured (CodeIngest:Summary:BaseUrl, Model)" };
+        }
+
+        var http = context.Tools.Http();
+        var json = await context.Tools.Store.GetReportAsync(context.JobId, ReportKinds.Summary, cancellationToken)
+            ?? throw new NonRetryableStepException("the summarize node stored no summary for this job");
+        var summary = JsonSerializer.Deserialize<RepositorySummary>(json, CodeInsights.Json)!;
+        try
+        {
+            var text = await ModelSummarizer.SummarizeAsync(http, current, summary, cancellationToken);
+            return new Dictionary<string, string> { ["model"] = current.Model!, ["model_summary"] = text };
+        }
+        catch (ModelSummaryException ex) when (context.Attempt >= 2)
+        {
+            // The built-in summary stands; a model that keeps failing does not fail the ingestion.
+            return new Dictionary<string, string> { ["model"] = current.Model!, ["error"] = ex.Message };
+        }
+    }
+}

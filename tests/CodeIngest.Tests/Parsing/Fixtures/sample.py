@@ -1,0 +1,19 @@
+import os
+import numpy as np
+from collections import OrderedDict
+from . import sibling
+
+
+class Shape(Base, abc.ABC):
+    """A shape."""
+
+    def area(self, scale):
+        if scale > 1 and self.ok:
+            for i in range(3):
+                print(i)
+        return os.path.join("a", "b")
+
+
+def main():
+    s = Shape()
+    s.area(2)
