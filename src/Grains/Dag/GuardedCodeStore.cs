@@ -4,7 +4,7 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Dag;
 
-internal sealed class GuardedCodeStore(ICodeStore inner, StepToolkit tools) : ICodeStore
+internal sealed partial class GuardedCodeStore(ICodeStore inner, StepToolkit tools) : ICodeStore
 {
     public Task InitializeAsync(CancellationToken cancellationToken = default)
     {

@@ -6,6 +6,7 @@ using CodeIngest.Ingestion;
 using CodeIngest.Parsing;
 using CodeIngest.Queue;
 using CodeIngest.Storage;
+using CodeIngest.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -55,6 +56,7 @@ public static class CodeIngestSiloExtensions
         services.AddSingleton<IDagStep, DiscoverStep>();
         services.AddSingleton<IDagStep, ParseStep>();
         services.AddSingleton<IDagStep, IndexStep>();
+        services.AddCodeIngestWatch();
         return builder;
     }
 }
