@@ -1,6 +1,7 @@
 // The typed SDK over an Orleans cluster client: start ingestions, follow jobs.
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
+using CodeIngest.Watch;
 
 namespace CodeIngest.Client;
 
@@ -43,4 +44,16 @@ public sealed class CodeIngestClient(IClusterClient cluster, IngestionOptions? o
             await Task.Delay(interval, cancellationToken);
         }
     }
+
+    /// <summary>Watches a local directory on the cluster (its index is brought up to date, then kept fresh); returns its repository id.</summary>
+    public Task<string> WatchAsync(string directory) =>
+        cluster.GetGrain<IWatchHubGrain>(IWatchHubGrain.DefaultKey).WatchAsync(Path.GetFullPath(directory));
+
+    /// <summary>Stops watching a directory; false when it was not watched.</summary>
+    public Task<bool> UnwatchAsync(string directory) =>
+        cluster.GetGrain<IWatchHubGrain>(IWatchHubGrain.DefaultKey).UnwatchAsync(Path.GetFullPath(directory));
+
+    /// <summary>Every watch event (per change: completed or failed) from now until <paramref name="cancellationToken"/> ends the enumeration.</summary>
+    public IAsyncEnumerable<WatchEvent> WatchEventsAsync(CancellationToken cancellationToken = default) =>
+        WatchEventStream.ReadAsync(cluster, cancellationToken);
 }

@@ -12,5 +12,6 @@ var app = builder.Build();
 app.UseRateLimiter();
 app.MapIngestionApi();
 app.MapSummarizeApi();
+app.MapWatchApi();
 app.MapOpenApi();
 app.Run();

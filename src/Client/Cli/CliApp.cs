@@ -47,6 +47,7 @@ public static class CliApp
         root.Add(ReposCommand());
         root.Add(LanguagesCommand());
         root.Add(MigrateCli.Create(ClusterOption, JsonOption));
+        root.Add(WatchCli.Create(DataOption, ClusterOption, JsonOption));
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

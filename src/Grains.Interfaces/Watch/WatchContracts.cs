@@ -5,6 +5,9 @@ namespace CodeIngest.Watch;
 /// <summary>Event types of <see cref="WatchEvent.Type"/>.</summary>
 public static class WatchEventTypes
 {
+    /// <summary>First event of a stream that asked for it: the subscription is active, later events will arrive.</summary>
+    public const string Subscribed = "subscribed";
+
     /// <summary>A directory is now watched (after its catch-up ingest).</summary>
     public const string Watching = "watching";
 

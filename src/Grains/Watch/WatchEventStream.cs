@@ -9,8 +9,9 @@ public static class WatchEventStream
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    /// <summary>Every watch event published from now on, until <paramref name="cancellationToken"/> ends the enumeration.</summary>
-    public static async IAsyncEnumerable<WatchEvent> ReadAsync(IGrainFactory grains, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Every watch event published from now on, until <paramref name="cancellationToken"/> ends the enumeration.
+    /// With <paramref name="announce"/>, a <see cref="WatchEventTypes.Subscribed"/> event comes first, once the subscription is active.</summary>
+    public static async IAsyncEnumerable<WatchEvent> ReadAsync(IGrainFactory grains, [EnumeratorCancellation] CancellationToken cancellationToken = default, bool announce = false)
     {
         var channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
         var observer = new ChannelObserver(channel.Writer);
@@ -34,6 +35,11 @@ public static class WatchEventStream
         }, CancellationToken.None);
         try
         {
+            if (announce)
+            {
+                yield return new WatchEvent(WatchEventTypes.Subscribed, "", "", null, null, null, null, 0, DateTimeOffset.UtcNow, null);
+            }
+
             await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken))
             {
                 yield return e;

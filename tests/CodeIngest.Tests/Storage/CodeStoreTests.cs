@@ -8,7 +8,7 @@ using Xunit;
 namespace CodeIngest.Tests.Storage;
 
 /// <summary>The code store contract, run against every implementation (SQLite and PostgreSQL subclasses).</summary>
-public abstract class CodeStoreTests : IDisposable
+public abstract partial class CodeStoreTests : IDisposable
 {
     private const string Repo = "github.com/acme/tools";
 
