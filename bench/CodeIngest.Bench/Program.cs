@@ -5,6 +5,8 @@
 //                                  REST dispatch/status latency at fixed request rates (run by bench/api-latency.sh)
 //   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
 //                                  bare ONNX Runtime session on the same texts, batch 32
+//   CodeIngest.Bench watch <dir> [edits] [debounce-ms]   save -> searchable latency of single-file edits
+//                                  under the watcher, against a full ingest and a re-ingest of the same tree
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -20,8 +22,13 @@ switch (args.FirstOrDefault())
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+    case "watch" when args.Length is >= 2 and <= 4:
+        return await WatchBench.RunAsync(
+            Path.GetFullPath(args[1]),
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 
