@@ -58,6 +58,9 @@ public static class WatchEventStream
             }
 
             grains.DeleteObjectReference<IWatchObserver>(reference);
+
+            // Orleans holds observer objects weakly: this keeps ours alive for the whole enumeration.
+            GC.KeepAlive(observer);
         }
     }
 
