@@ -13,8 +13,8 @@ public sealed partial class WatchService(
     IGrainFactory grains,
     IOptions<WatchOptions> watchOptions,
     IOptions<IngestionOptions> ingestionOptions,
-    CodeIngestPaths paths,
-    ILogger<WatchService> logger) : IAsyncDisposable
+    ILogger<WatchService> logger,
+    CodeIngestPaths? paths = null) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Watched> _watched = new(StringComparer.Ordinal);
 
@@ -37,7 +37,7 @@ public sealed partial class WatchService(
             return source.RepoId;
         }
 
-        var watcher = new DirectoryWatcher(root, watchOptions.Value, [paths.DataDirectory], batch => RunBatchAsync(source, batch));
+        var watcher = new DirectoryWatcher(root, watchOptions.Value, paths is null ? [] : [paths.DataDirectory], batch => RunBatchAsync(source, batch));
         var catchUp = new TaskCompletionSource();
         if (!_watched.TryAdd(root, new Watched(source, watcher, catchUp.Task)))
         {
