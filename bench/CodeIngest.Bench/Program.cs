@@ -11,6 +11,8 @@
 //                                  (default 10000,100000) against a scalar loop, same run
 //   CodeIngest.Bench graph <dir>   graph build, architecture and quality review time and memory, next to
 //                                  the parse of the same files and a bare loop over their references
+//   CodeIngest.Bench watch <dir> [edits] [debounce-ms]   save -> searchable latency of single-file edits
+//                                  under the watcher, against a full ingest and a re-ingest of the same tree
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Parsing;
@@ -34,8 +36,13 @@ switch (args.FirstOrDefault())
         return SearchBench.Run(
             args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    case "watch" when args.Length is >= 2 and <= 4:
+        return await WatchBench.RunAsync(
+            Path.GetFullPath(args[1]),
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

@@ -4,6 +4,7 @@
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
 using CodeIngest.Search;
+using CodeIngest.Watch;
 
 namespace CodeIngest.Client;
 
@@ -94,4 +95,15 @@ public sealed class CodeIngestClient(IClusterClient cluster, IngestionOptions? o
     private static bool IsTransient(Exception ex) =>
         ex is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or System.Net.Sockets.SocketException
         || (ex is OrleansException && ex.InnerException is SiloUnavailableException or TimeoutException);
+    /// <summary>Watches a local directory on the cluster (its index is brought up to date, then kept fresh); returns its repository id.</summary>
+    public Task<string> WatchAsync(string directory) =>
+        cluster.GetGrain<IWatchHubGrain>(IWatchHubGrain.DefaultKey).WatchAsync(Path.GetFullPath(directory));
+
+    /// <summary>Stops watching a directory; false when it was not watched.</summary>
+    public Task<bool> UnwatchAsync(string directory) =>
+        cluster.GetGrain<IWatchHubGrain>(IWatchHubGrain.DefaultKey).UnwatchAsync(Path.GetFullPath(directory));
+
+    /// <summary>Every watch event (per change: completed or failed) from now until <paramref name="cancellationToken"/> ends the enumeration.</summary>
+    public IAsyncEnumerable<WatchEvent> WatchEventsAsync(CancellationToken cancellationToken = default) =>
+        WatchEventStream.ReadAsync(cluster, cancellationToken);
 }

@@ -15,5 +15,6 @@ app.MapIngestionApi();
 app.MapSummarizeApi();
 app.MapSearchApi();
 app.MapCodeInsightsApi();
+app.MapWatchApi();
 app.MapOpenApi();
 app.Run();

@@ -50,6 +50,7 @@ public static partial class CliApp
         root.Add(LanguagesCommand());
         AddInsightCommands(root);
         root.Add(MigrateCli.Create(ClusterOption, JsonOption));
+        root.Add(WatchCli.Create(DataOption, ClusterOption, JsonOption));
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

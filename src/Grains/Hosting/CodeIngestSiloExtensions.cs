@@ -7,6 +7,7 @@ using CodeIngest.Parsing;
 using CodeIngest.Placement;
 using CodeIngest.Queue;
 using CodeIngest.Storage;
+using CodeIngest.Watch;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,7 @@ public static class CodeIngestSiloExtensions
         services.AddSingleton<IDagStep, Summary.SummarizeStep>();
         services.AddSingleton<IDagStep, Summary.SummarizeModelStep>();
         services.AddOptions<Summary.SummaryOptions>().BindConfiguration(Summary.SummaryOptions.Section);
+        services.AddCodeIngestWatch();
         builder.AddCodeIngestEmbedding();
         if (!services.Any(s => s.ServiceType == typeof(CodeIngestSiloMetadataMarker)))
         {

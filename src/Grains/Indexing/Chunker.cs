@@ -13,6 +13,9 @@ public static class Chunker
     /// <summary>Lines repeated between consecutive windows of a long definition, so a statement cut at a boundary is whole in one of them.</summary>
     public const int OverlapLines = 10;
 
+    /// <summary>Recorded by the index stage; bump it whenever chunk boundaries or texts change, so a re-ingest re-chunks instead of carrying old chunks over.</summary>
+    public const string Version = "1";
+
     public static IReadOnlyList<CodeChunk> Chunk(StoredFile file, int maxLines = 120)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -56,6 +56,19 @@ public static class FileDiscoverer
         return new DiscoveryResult(walker.Files, walker.Skipped, walker.Unsupported, walker.Ignored);
     }
 
+    /// <summary>
+    /// Classifies one path (relative, '/' separators) exactly as <see cref="Discover"/> would inside a walk of <paramref name="root"/>:
+    /// the result holds the file, or its skip, or neither (ignored, unsupported, missing, or under an ignored or symlinked folder).
+    /// </summary>
+    public static DiscoveryResult Classify(string root, string relativePath, DiscoveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rootFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var walker = new Walker(rootFull, options, CancellationToken.None);
+        walker.VisitOne(relativePath);
+        return new DiscoveryResult(walker.Files, walker.Skipped, walker.Unsupported, walker.Ignored);
+    }
+
     /// <summary>Why a file's bytes cannot be ingested as text, or null when they can.</summary>
     internal static string? CheckContent(ReadOnlySpan<byte> bytes)
     {
@@ -198,7 +211,9 @@ public static class FileDiscoverer
 
         public int Ignored { get; private set; }
 
-        public void Run()
+        public void Run() => Run(walk: true);
+
+        private void Run(bool walk)
         {
             try
             {
@@ -219,7 +234,62 @@ public static class FileDiscoverer
                 }
             }
 
-            WalkDirectory(root, string.Empty);
+            if (walk)
+            {
+                WalkDirectory(root, string.Empty);
+            }
+        }
+
+        // The walk down to one path: the .gitignore files and ignore checks of every folder on the way, then the file itself.
+        public void VisitOne(string relativePath)
+        {
+            Run(walk: false);
+            var segments = relativePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var directory = root;
+            var relative = string.Empty;
+            for (var i = 0; i < segments.Length; i++)
+            {
+                if (segments[i] is ".git" or "." or "..")
+                {
+                    return;
+                }
+
+                if (options.RespectGitIgnore && File.Exists(Path.Combine(directory, ".gitignore")))
+                {
+                    _gitIgnore.AddLines(ReadLines(Path.Combine(directory, ".gitignore")), relative);
+                }
+
+                var path = relative.Length == 0 ? segments[i] : $"{relative}/{segments[i]}";
+                var full = Path.Combine(directory, segments[i]);
+                FileSystemInfo entry = Directory.Exists(full) ? new DirectoryInfo(full) : new FileInfo(full);
+                if (!entry.Exists && entry.LinkTarget is null)
+                {
+                    return;
+                }
+
+                if (i == segments.Length - 1)
+                {
+                    if (entry.LinkTarget is not null)
+                    {
+                        VisitSymlink(entry, path);
+                    }
+                    else if (entry is FileInfo file)
+                    {
+                        VisitFile(file.FullName, path, () => file.Length);
+                    }
+
+                    return;
+                }
+
+                // Directory symlinks are never followed; an ignored folder hides everything under it.
+                if (entry is not DirectoryInfo || entry.LinkTarget is not null || IsIgnored(path, isDirectory: true))
+                {
+                    return;
+                }
+
+                directory = full;
+                relative = path;
+            }
         }
 
         private static string[] ReadLines(string path)

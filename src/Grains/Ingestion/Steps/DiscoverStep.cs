@@ -14,11 +14,7 @@ public sealed class DiscoverStep : IDagStep
     public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var root = context.Tools.Workspace(context.DependencyOutput("clone", "workdir"));
-        var p = context.Parameters;
-        var include = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IncludeExtensions), ',');
-        var ignore = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IgnorePatterns), '\n');
-        var maxSize = long.Parse(p.GetValueOrDefault(IngestionPipeline.Parameters.MaxFileSize, "1048576"), CultureInfo.InvariantCulture);
-        var options = new DiscoveryOptions(include.Count > 0 ? include : null, [.. DiscoveryOptions.Default.IgnorePatterns, .. ignore], maxSize);
+        var options = OptionsFrom(context.Parameters);
 
         var found = FileDiscoverer.Discover(root, options, cancellationToken);
         await context.Tools.Store.SaveDiscoveryAsync(context.JobId, found.Files, found.Skipped, cancellationToken);
@@ -38,6 +34,15 @@ public sealed class DiscoverStep : IDagStep
             ["unsupported"] = found.UnsupportedFiles.ToString(CultureInfo.InvariantCulture),
             ["bytes"] = found.Files.Sum(f => f.Size).ToString(CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>The discovery rules a job's parameters describe (the watcher's file DAGs use the same ones).</summary>
+    internal static DiscoveryOptions OptionsFrom(IReadOnlyDictionary<string, string> p)
+    {
+        var include = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IncludeExtensions), ',');
+        var ignore = Split(p.GetValueOrDefault(IngestionPipeline.Parameters.IgnorePatterns), '\n');
+        var maxSize = long.Parse(p.GetValueOrDefault(IngestionPipeline.Parameters.MaxFileSize, "1048576"), CultureInfo.InvariantCulture);
+        return new DiscoveryOptions(include.Count > 0 ? include : null, [.. DiscoveryOptions.Default.IgnorePatterns, .. ignore], maxSize);
     }
 
     private static List<string> Split(string? value, char separator) =>

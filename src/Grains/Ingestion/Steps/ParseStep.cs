@@ -112,6 +112,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
             ["parser_fingerprint"] = parser.Fingerprint,
             ["previous_snapshot"] = previous.SnapshotId ?? "",
+            ["previous_reusable"] = previous.Reusable ? "true" : "false",
             ["files_unchanged"] = unchanged.ToString(CultureInfo.InvariantCulture),
             ["files_changed"] = changed.ToString(CultureInfo.InvariantCulture),
             ["files_added"] = added.ToString(CultureInfo.InvariantCulture),
