@@ -12,6 +12,9 @@ public static class IngestionApiHosting
     /// <summary>Largest request body any endpoint accepts.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    // How far past the limit an unsized (chunked) body is still read and dropped before the 413 is sent.
+    private const long DrainFactor = 16;
+
     public static WebApplicationBuilder AddIngestionApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -54,17 +57,56 @@ public static class IngestionApiHosting
         {
             if (context.Request.ContentLength > MaxRequestBodyBytes)
             {
+                // Read and drop a moderately oversized body first, so the client finishes sending and sees the 413.
+                if (context.Request.ContentLength <= MaxRequestBodyBytes * DrainFactor
+                    && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizedLimit)
+                {
+                    sizedLimit.MaxRequestBodySize = context.Request.ContentLength;
+                    await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                }
+
                 await TooLarge(context, $"the request body is {context.Request.ContentLength} bytes; at most {MaxRequestBodyBytes} bytes are accepted");
                 return;
             }
 
-            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
+            var unsized = context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count > 0;
+            if (limit is { IsReadOnly: false })
             {
-                limit.MaxRequestBodySize = MaxRequestBodyBytes;
+                // An unsized (chunked) body is read here: up to the limit is kept, the rest of a moderately
+                // oversized body is read and dropped so the client finishes sending and reads the 413 instead
+                // of a reset connection. Past DrainFactor times the limit Kestrel stops reading (413 below).
+                limit.MaxRequestBodySize = unsized ? MaxRequestBodyBytes * DrainFactor : MaxRequestBodyBytes;
             }
 
             try
             {
+                if (unsized)
+                {
+                    var kept = new MemoryStream();
+                    var buffer = new byte[16 * 1024];
+                    long total = 0;
+                    int read;
+                    while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+                    {
+                        if (total + read <= MaxRequestBodyBytes)
+                        {
+                            kept.Write(buffer, 0, read);
+                        }
+
+                        total += read;
+                    }
+
+                    if (total > MaxRequestBodyBytes)
+                    {
+                        await TooLarge(context, $"the request body is {total} bytes; at most {MaxRequestBodyBytes} bytes are accepted");
+                        return;
+                    }
+
+                    kept.Position = 0;
+                    context.Request.Body = kept;
+                }
+
                 await next(context);
             }
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge && !context.Response.HasStarted)
