@@ -1,5 +1,5 @@
 // graph (coder): builds the snapshot's code graph from the stored parse results and stores its edges
-// and architecture report as the step's own results.
+// and architecture report as the step's own results (in the watcher's file DAG: of the published snapshot, see AnalysisTarget).
 using System.Globalization;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -12,11 +12,14 @@ public sealed class GraphStep : IDagStep
 
     public string Name => StepName;
 
-    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        AnalysisTarget.RunAsync(context, snapshot => AnalyzeAsync(context, snapshot, cancellationToken), [], cancellationToken);
+
+    private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var files = await store.GetFilesAsync(snapshot, cancellationToken);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var graph = GraphBuilder.Build(files, cancellationToken);
@@ -24,7 +27,7 @@ public sealed class GraphStep : IDagStep
         var buildSeconds = clock.Elapsed.TotalSeconds;
         await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
         clock.Restart();
-        await store.SaveGraphAsync(context.JobId, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
+        await store.SaveGraphAsync(snapshot, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
         var s = architecture.Stats;
         return new Dictionary<string, string>
         {

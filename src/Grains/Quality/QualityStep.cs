@@ -14,15 +14,18 @@ public sealed class QualityStep : IDagStep
 
     public string Name => StepName;
 
-    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        AnalysisTarget.RunAsync(context, snapshot => AnalyzeAsync(context, snapshot, cancellationToken), [], cancellationToken);
+
+    private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
-        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
+        var files = await store.GetFilesAsync(snapshot, cancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var report = QualityAnalyzer.Analyze(files, cancellationToken);
         var analyzeSeconds = clock.Elapsed.TotalSeconds;
         var json = JsonSerializer.Serialize(report, CodeInsights.Json);
-        await store.SaveReportAsync(context.JobId, ReportKinds.Quality, json, cancellationToken);
+        await store.SaveReportAsync(snapshot, ReportKinds.Quality, json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "quality.json"), json, cancellationToken);
         return new Dictionary<string, string>
         {

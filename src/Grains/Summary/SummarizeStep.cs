@@ -19,14 +19,17 @@ public sealed class SummarizeStep : IDagStep
 
     public string Name => StepName;
 
-    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
+        AnalysisTarget.RunAsync(context, snapshot => SummarizeAsync(context, snapshot, cancellationToken), [ReportKinds.Architecture, ReportKinds.Quality], cancellationToken);
+
+    private static async Task<Dictionary<string, string>> SummarizeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
         var repo = context.Require(IngestionPipeline.Parameters.Repo);
-        var commit = (await store.ListSnapshotsAsync(repo, cancellationToken)).FirstOrDefault(s => s.SnapshotId == context.JobId)?.Commit;
-        var files = await store.GetFilesAsync(context.JobId, cancellationToken);
-        var architectureJson = await store.GetReportAsync(context.JobId, ReportKinds.Architecture, cancellationToken);
-        var qualityJson = await store.GetReportAsync(context.JobId, ReportKinds.Quality, cancellationToken);
+        var commit = (await store.ListSnapshotsAsync(repo, cancellationToken)).FirstOrDefault(s => s.SnapshotId == snapshot)?.Commit;
+        var files = await store.GetFilesAsync(snapshot, cancellationToken);
+        var architectureJson = await store.GetReportAsync(snapshot, ReportKinds.Architecture, cancellationToken);
+        var qualityJson = await store.GetReportAsync(snapshot, ReportKinds.Quality, cancellationToken);
         var summary = SummaryBuilder.Build(
             repo,
             commit,
@@ -34,7 +37,7 @@ public sealed class SummarizeStep : IDagStep
             architectureJson is null ? null : JsonSerializer.Deserialize<ArchitectureReport>(architectureJson, CodeInsights.Json),
             qualityJson is null ? null : JsonSerializer.Deserialize<QualityReport>(qualityJson, CodeInsights.Json));
         var json = JsonSerializer.Serialize(summary, CodeInsights.Json);
-        await store.SaveReportAsync(context.JobId, ReportKinds.Summary, json, cancellationToken);
+        await store.SaveReportAsync(snapshot, ReportKinds.Summary, json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "summary.md"), summary.Summary, cancellationToken);
         return new Dictionary<string, string>
         {

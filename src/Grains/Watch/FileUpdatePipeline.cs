@@ -2,7 +2,9 @@
 // roles, retries and timeouts as a repository job:
 //   detect-changes (coder: discovery rules, language, content hash vs the store)
 //   -> parse-changes (coder: parse on a parse grain, staged as the job's own results)
-//   -> apply-changes (admin: chunks + lexical index, applied to the published snapshot in one transaction).
+//   -> apply-changes (admin: chunks + lexical index, applied to the published snapshot in one transaction)
+//   -> graph (coder) and quality (critic) -> summarize (critic): the ingestion's own analysis steps, recomputed for
+//      the whole published snapshot (AnalysisTarget), so graph edges, architecture, quality and summary match it.
 using System.Text.Json;
 using CodeIngest.Dag;
 using CodeIngest.Ingestion;
@@ -40,7 +42,13 @@ public static class FileUpdatePipeline
             new("detect", DetectChangesStep.StepName, Role.Coder, [], retry, watch.NodeTimeout, []),
             new("parse", ParseChangesStep.StepName, Role.Coder, ["detect"], retry, watch.NodeTimeout, []),
             new("apply", ApplyChangesStep.StepName, Role.Admin, ["detect", "parse"], retry, watch.NodeTimeout, []),
+            new("graph", Graph.GraphStep.StepName, Role.Coder, ["apply"], retry, watch.NodeTimeout, OfApplied()),
+            new("quality", Quality.QualityStep.StepName, Role.Critic, ["apply"], retry, watch.NodeTimeout, OfApplied()),
+            new("summarize", Summary.SummarizeStep.StepName, Role.Critic, ["apply", "graph", "quality"], retry, watch.NodeTimeout, OfApplied()),
         ];
-        return new DagSpec(Name, nodes, watch.NodeTimeout * 4, parameters);
+        return new DagSpec(Name, nodes, watch.NodeTimeout * 6, parameters);
     }
+
+    // The analysis nodes work on the snapshot the apply node updated.
+    private static Dictionary<string, string> OfApplied() => new(StringComparer.Ordinal) { [Graph.AnalysisTarget.SnapshotFromParameter] = "apply" };
 }

@@ -106,10 +106,13 @@ public sealed partial class WatchService(
             var done = DateTimeOffset.UtcNow;
             var first = batch.Min(c => c.FirstSeen);
             double Latency(string path) => (done - (batch.FirstOrDefault(c => c.Path == path)?.FirstSeen ?? first)).TotalMilliseconds;
-            if (view.Status == JobStatus.Completed)
+            if (view.Status == JobStatus.Completed || view.Nodes.FirstOrDefault(n => n.Id == "apply")?.Status == NodeStatus.Completed)
             {
+                // Applied (searchable); a failed graph/quality/summary refresh afterwards is reported with each change, not as its failure.
+                var analysis = view.Status == JobStatus.Completed ? null
+                    : view.Nodes.FirstOrDefault(n => n.Error is not null) is { } failed ? $"applied, but refreshing the analysis failed: {failed.Id}: {failed.Error}" : $"applied, but the file DAG ended {view.Status}";
                 var plan = ChangePlan.From(view.Nodes.First(n => n.Id == "detect").Result);
-                events = [.. plan.Changes.Select(c => new WatchEvent(WatchEventTypes.Completed, root, source.RepoId, c.Path, c.Change, jobId, null, Latency(c.Path), done, c.Reason))];
+                events = [.. plan.Changes.Select(c => new WatchEvent(WatchEventTypes.Completed, root, source.RepoId, c.Path, c.Change, jobId, analysis, Latency(c.Path), done, c.Reason))];
             }
             else
             {

@@ -2,7 +2,9 @@
 // additions, renames (of files and of a folder), deletions, a .gitignore change, a file turning binary, a
 // burst and a no-op save are applied to a watched directory on a two-silo cluster; then the same tree is
 // ingested from scratch into a second cluster's empty store, and files, discovery, symbols, chunks, the
-// snapshot counts and search results (with their scores) are compared for equality.
+// snapshot counts and search results (with their scores), the code graph (edges, each file's inbound and outbound
+// imports, callers and callees of every symbol), the architecture report (cycles, layers), the quality report and
+// the summary are compared for equality.
 using System.Text;
 using CodeIngest.Dag;
 using CodeIngest.Hosting;
@@ -129,6 +131,12 @@ public sealed class WatchEquivalenceTests
         var tree = TestRepos.MultiLanguage();
         TestRepos.Write(tree, "generated/tables.py", Python("lookup_table", "value = value * 2"));
         TestRepos.Write(tree, "lib/util.py", Python("normalize_path", "value = value.strip()"));
+
+        // An import cycle (cyclic/a.py <-> cyclic/b.py) and calls across files, which later edits break and remove.
+        TestRepos.Write(tree, "cyclic/__init__.py", "");
+        TestRepos.Write(tree, "cyclic/a.py", "from cyclic import b\n\n\ndef run(value):\n    return b.helper(value)\n");
+        TestRepos.Write(tree, "cyclic/b.py", "from cyclic import a\n\n\ndef helper(value):\n    return value\n\n\ndef again(value):\n    return a.run(value)\n");
+        TestRepos.Write(tree, "cyclic/c.py", "from cyclic import b\n\n\ndef use(value):\n    return b.helper(value) + 1\n");
         var repo = "local" + tree;
         var data = TestRepos.NewDirectory("codeingest-watch-");
         var cluster = BuildCluster(data, 2, TimeSpan.FromMilliseconds(150));
@@ -153,6 +161,29 @@ public sealed class WatchEquivalenceTests
                 Assert.All(paths, p => Assert.True(events[p].Type == WatchEventTypes.Completed, $"{p}: {events[p].Type} {events[p].Error}"));
                 return events;
             }
+
+            var insights = new CodeIngest.Graph.CodeInsights(store);
+            async Task<(IReadOnlyList<CodeIngest.Graph.GraphEdge> Edges, CodeIngest.Graph.ArchitectureReport Architecture)> StoredGraphAsync()
+            {
+                Assert.NotNull(await store.GetReportAsync(snapshot!, ReportKinds.Architecture, Ct));
+                return await insights.GraphAsync(snapshot!, Ct);
+            }
+
+            var initial = await StoredGraphAsync();
+            Assert.Contains(initial.Architecture.Cycles, c => c.Files.Contains("cyclic/a.py") && c.Files.Contains("cyclic/b.py"));
+            Assert.Contains(initial.Edges, e => e.Kind == CodeIngest.Graph.EdgeKinds.Call && e.SourcePath == "cyclic/c.py" && e.TargetPath == "cyclic/b.py" && e.TargetSymbol == "helper");
+
+            // An edit breaks the import cycle: the refreshed architecture has no cycle left there.
+            await StepAsync(() => File.WriteAllText(Path.Combine(tree, "cyclic/b.py"), "def helper(value):\n    return value\n"), "cyclic/b.py");
+            var acyclic = await StoredGraphAsync();
+            Assert.DoesNotContain(acyclic.Architecture.Cycles, c => c.Files.Contains("cyclic/a.py"));
+            Assert.DoesNotContain(acyclic.Edges, e => e.SourcePath == "cyclic/b.py" && e.TargetPath == "cyclic/a.py");
+
+            // A deletion: no edge leads to or from the removed file any more (its callers' calls are unresolved).
+            await StepAsync(() => File.Delete(Path.Combine(tree, "cyclic/b.py")), "cyclic/b.py");
+            var removed = await StoredGraphAsync();
+            Assert.DoesNotContain(removed.Edges, e => e.SourcePath == "cyclic/b.py" || e.TargetPath == "cyclic/b.py");
+            Assert.Contains(removed.Edges, e => e.Kind == CodeIngest.Graph.EdgeKinds.Call && e.SourcePath == "cyclic/c.py" && e.TargetName.EndsWith("helper", StringComparison.Ordinal) && e.TargetPath is null);
 
             // An edit: a new function appears in search and symbols.
             var edited = await StepAsync(() => File.AppendAllText(Path.Combine(tree, "app/main.py"), "\n\ndef farewell():\n    return 'bye'\n"), "app/main.py");
@@ -255,9 +286,7 @@ internal static class StoreEquivalence
         Assert.Equal($"{recount.Files} {recount.FilesSkipped} {recount.Symbols} {recount.Chunks} {string.Join(",", recount.Languages)}", kept);
         Assert.Equal((await fresh.ListReposAsync(Ct)).Single(r => r.Repo == repo) with { LatestSnapshot = null, Snapshots = 0 }, (await incremental.ListReposAsync(Ct)).Single(r => r.Repo == repo) with { LatestSnapshot = null, Snapshots = 0 });
 
-        // EXTENSION POINT (graph branch, not merged here): compare the code graph (inbound and outbound edges of
-        // every changed file, callers/callees) and the quality results of both stores at this place; the watcher's
-        // apply step must then also move the graph tables' staged rows (StagedFileTables in the store parts).
+        await AssertSameAnalysisAsync(incremental, a, fresh, b);
 
         // Search: every symbol name and a few words, hits and scores identical.
         var queries = (await fresh.FindSymbolsAsync(null, repo, null, 0, Ct)).Select(s => s.Name).Concat(["return value", "hello", "package", "demo", "import os"]).Distinct().ToList();
@@ -272,6 +301,36 @@ internal static class StoreEquivalence
             else
             {
                 Assert.Equal(expected.Select(h => h with { Score = 0 }).OrderBy(h => h.Path).ThenBy(h => h.StartLine), actual.Select(h => h with { Score = 0 }).OrderBy(h => h.Path).ThenBy(h => h.StartLine));
+            }
+        }
+    }
+
+    /// <summary>The stored code graph, architecture, quality and summary reports of both snapshots are the same (none computed on the fly).</summary>
+    private static async Task AssertSameAnalysisAsync(SqliteCodeStore incremental, string a, SqliteCodeStore fresh, string b)
+    {
+        foreach (var kind in new[] { ReportKinds.Architecture, ReportKinds.Quality, ReportKinds.Summary })
+        {
+            var expected = await fresh.GetReportAsync(b, kind, Ct);
+            Assert.NotNull(expected);
+            Assert.True(expected == await incremental.GetReportAsync(a, kind, Ct), $"the {kind} report of the incrementally updated snapshot differs from a fresh ingest's");
+        }
+
+        var expectedEdges = await fresh.GetGraphEdgesAsync(b, Ct);
+        var actualEdges = await incremental.GetGraphEdgesAsync(a, Ct);
+        Assert.NotEmpty(expectedEdges);
+        Assert.Equal(expectedEdges, actualEdges);
+
+        // What users ask of the graph: each file's outbound and inbound imports, each symbol's callers and callees.
+        var expectedQueries = new CodeIngest.Graph.GraphQueries(expectedEdges);
+        var actualQueries = new CodeIngest.Graph.GraphQueries(actualEdges);
+        foreach (var file in await fresh.GetFilesAsync(b, Ct))
+        {
+            Assert.Equal(expectedQueries.Dependencies(file.Path), actualQueries.Dependencies(file.Path));
+            Assert.Equal(expectedQueries.Dependents(file.Path), actualQueries.Dependents(file.Path));
+            foreach (var symbol in file.Definitions.Select(d => d.QualifiedName ?? d.Name).Distinct())
+            {
+                Assert.Equal(expectedQueries.Callers(symbol), actualQueries.Callers(symbol));
+                Assert.Equal(expectedQueries.Callees(symbol), actualQueries.Callees(symbol));
             }
         }
     }
