@@ -350,7 +350,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        var prepared = chunks.Select(c => (Chunk: c, Words: SplitIdentifiers(c.Text + " " + c.Path))).ToList();
+        var words = chunks.Select(c => SplitIdentifiers(c.Text + " " + c.Path)).ToList();
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -366,49 +366,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using var insert = connection.Command(
-                """
-                INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
-                VALUES ($s, $path, $language, $symbol, $kind, $start, $end, $text, $words) RETURNING chunk_id
-                """, transaction);
-            insert.With("$s", snapshotId);
-            var path = insert.Parameters.Add("$path", SqliteType.Text);
-            var language = insert.Parameters.Add("$language", SqliteType.Text);
-            var symbol = insert.Parameters.Add("$symbol", SqliteType.Text);
-            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-            var start = insert.Parameters.Add("$start", SqliteType.Integer);
-            var end = insert.Parameters.Add("$end", SqliteType.Integer);
-            var text = insert.Parameters.Add("$text", SqliteType.Text);
-            var words = insert.Parameters.Add("$words", SqliteType.Text);
-
-            await using var index = connection.Command(
-                "INSERT INTO chunks_fts(rowid, text, path, symbol, words) VALUES ($id, $text, $path, $symbol, $words)", transaction);
-            var indexId = index.Parameters.Add("$id", SqliteType.Integer);
-            var indexText = index.Parameters.Add("$text", SqliteType.Text);
-            var indexPath = index.Parameters.Add("$path", SqliteType.Text);
-            var indexSymbol = index.Parameters.Add("$symbol", SqliteType.Text);
-            var indexWords = index.Parameters.Add("$words", SqliteType.Text);
-
-            foreach (var (chunk, chunkWords) in prepared)
-            {
-                path.Value = chunk.Path;
-                language.Value = chunk.Language;
-                symbol.Value = (object?)chunk.Symbol ?? DBNull.Value;
-                kind.Value = (object?)chunk.Kind ?? DBNull.Value;
-                start.Value = chunk.StartLine;
-                end.Value = chunk.EndLine;
-                text.Value = chunk.Text;
-                words.Value = chunkWords;
-                var id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-
-                indexId.Value = id;
-                indexText.Value = chunk.Text;
-                indexPath.Value = chunk.Path;
-                indexSymbol.Value = chunk.Symbol ?? string.Empty;
-                indexWords.Value = chunkWords;
-                await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await InsertChunksAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
