@@ -53,7 +53,11 @@ public static partial class CliApp
         root.Add(WatchCli.Create(DataOption, ClusterOption, JsonOption));
         try
         {
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var parsed = root.Parse(args);
+            var exit = await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+
+            // A command line that does not parse (missing argument, unknown option value) is bad input: status 2.
+            return parsed.Errors.Count > 0 && exit != 0 ? 2 : exit;
         }
         catch (StoreUnavailableException ex)
         {

@@ -75,6 +75,14 @@ public sealed class CliTests
         Assert.Equal(2, invalid.Code);
         Assert.Contains("Accepted: https://host/owner/repo", invalid.Err);
 
+        // A command line that does not parse is bad input too: a missing argument, a value outside the accepted set.
+        var missingArgument = await RunAsync("callers");
+        Assert.Equal(2, missingArgument.Code);
+        Assert.Contains("Required argument 'symbol' missing", missingArgument.Err);
+        var badFormat = await RunAsync("graph", "some/repo", "--format", "svg");
+        Assert.Equal(2, badFormat.Code);
+        Assert.Contains("'mermaid'", badFormat.Err);
+
         var empty = TestRepos.NewDirectory("codeingest-empty-folder-");
         var failed = await RunAsync("ingest", empty, "--json");
         Assert.Equal(1, failed.Code);
