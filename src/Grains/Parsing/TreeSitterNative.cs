@@ -169,9 +169,6 @@ internal static unsafe partial class TreeSitterNative
     public static partial nint ts_parser_parse_string(nint parser, nint oldTree, byte* source, uint length);
 
     [LibraryImport(LibraryName)]
-    public static partial void ts_parser_set_timeout_micros(nint parser, ulong timeoutMicros);
-
-    [LibraryImport(LibraryName)]
     public static partial nint ts_parser_parse_with_options(nint parser, nint oldTree, TSInput input, TSParseOptions options);
 
     [LibraryImport(LibraryName)]
@@ -179,6 +176,9 @@ internal static unsafe partial class TreeSitterNative
 
     [LibraryImport(LibraryName)]
     public static partial TSNode ts_tree_root_node(nint tree);
+
+    [LibraryImport(LibraryName)]
+    public static partial uint ts_node_descendant_count(TSNode node);
 
     [LibraryImport(LibraryName)]
     public static partial uint ts_node_start_byte(TSNode node);
