@@ -169,6 +169,9 @@ internal static unsafe partial class TreeSitterNative
     public static partial nint ts_parser_parse_string(nint parser, nint oldTree, byte* source, uint length);
 
     [LibraryImport(LibraryName)]
+    public static partial void ts_parser_set_timeout_micros(nint parser, ulong timeoutMicros);
+
+    [LibraryImport(LibraryName)]
     public static partial nint ts_parser_parse_with_options(nint parser, nint oldTree, TSInput input, TSParseOptions options);
 
     [LibraryImport(LibraryName)]

@@ -346,56 +346,21 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new InvalidOperationException("The tree-sitter runtime rejected the grammar (ABI version mismatch).");
         }
 
-        // The budget is enforced by the progress callback of ts_parser_parse_with_options (the runtime's
-        // own timeout is deprecated in 0.25). Both callbacks get a pointer to ParseBudgetState, a local of
-        // this frame: it lives on the stack (the GC never moves it) and the content is pinned by `fixed`
-        // for the whole call. Neither callback allocates, throws or touches a managed object, and the
-        // runtime keeps no pointer to either after the call returns (it clears its parse options, and the
-        // next parse replaces its input). An earlier attempt crashed the process with "attempted to call a
-        // UnmanagedCallersOnly method from managed code" under load; see the README (Parser limits) for
-        // what was checked and how the stress test guards it.
+        // The budget is enforced by the runtime's own timeout (deprecated in 0.25, still present in the
+        // pinned 0.25.1), so the parse makes no call back into managed code. Parsing through
+        // ts_parser_parse_with_options with [UnmanagedCallersOnly] read and progress callbacks (payload on
+        // the stack, content pinned) was tried again on 2026-11-23 and crashed the process in the Release
+        // parse bench on a loaded machine: "Fatal error. Invalid Program: attempted to call a
+        // UnmanagedCallersOnly method from managed code" with ts_parser_parse_with_options on the stack
+        // (the runtime's check that a reverse P/Invoke is entered in preemptive GC mode). The cause is not
+        // found; a progress callback written in C inside the native library would avoid it.
+        ts_parser_set_timeout_micros(parser, Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds)));
         byte empty = 0;
         fixed (byte* data = content)
         {
-            var state = new ParseBudgetState
-            {
-                Data = data != null ? data : &empty,
-                Length = (uint)content.Length,
-                Deadline = Stopwatch.GetTimestamp() + _parseBudgetTicks,
-            };
-            var input = new TSInput { Payload = &state, Read = &ReadInput, Encoding = 0, Decode = 0 };
-            var options = new TSParseOptions { Payload = &state, ProgressCallback = &OnProgress };
-            return ts_parser_parse_with_options(parser, 0, input, options);
+            return ts_parser_parse_string(parser, 0, data != null ? data : &empty, (uint)content.Length);
         }
     }
-
-    /// <summary>What the native callbacks of one parse read: the pinned content and the deadline (Stopwatch ticks).</summary>
-    private struct ParseBudgetState
-    {
-        public byte* Data;
-        public uint Length;
-        public long Deadline;
-    }
-
-    // Gives the runtime the rest of the content from byteIndex on, in one chunk.
-    [UnmanagedCallersOnly]
-    private static byte* ReadInput(void* payload, uint byteIndex, TSPoint position, uint* bytesRead)
-    {
-        var state = (ParseBudgetState*)payload;
-        if (byteIndex >= state->Length)
-        {
-            *bytesRead = 0;
-            return state->Data;
-        }
-
-        *bytesRead = state->Length - byteIndex;
-        return state->Data + byteIndex;
-    }
-
-    // Called by the runtime every few hundred parse operations; returning 1 halts the parse (it returns null).
-    [UnmanagedCallersOnly]
-    private static byte OnProgress(TSParseState* parseState) =>
-        Stopwatch.GetTimestamp() > ((ParseBudgetState*)parseState->Payload)->Deadline ? (byte)1 : (byte)0;
 
     // Depth-first walk into the subtrees that contain an error, stopping at the first ERROR or MISSING node.
     private static string DescribeFirstError(TSNode root)

@@ -1,5 +1,5 @@
-// The parser's per-file limits: the time budget (progress callback of ts_parser_parse_with_options),
-// the file size limit and the syntax-tree node limit, and the callbacks under concurrent load.
+// The parser's per-file limits: the time budget, the file size limit and the syntax-tree node limit,
+// and halted parses on several threads under forced garbage collections.
 using System.Diagnostics;
 using System.Text;
 using CodeIngest.Parsing;
@@ -60,8 +60,8 @@ public sealed class ParserLimitsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new TreeSitterParser(maxTreeNodes: 0));
     }
 
-    // The earlier callback attempt crashed under load; this drives the callbacks from several threads
-    // while another thread forces blocking collections, with budgets that halt some parses midway.
+    // Managed progress callbacks crashed the process under load (see TreeSitterParser.ParseTree); this
+    // halts and completes parses on several threads while another thread forces blocking collections.
     [Fact]
     public async Task Budgeted_parses_on_many_threads_survive_forced_garbage_collections()
     {
