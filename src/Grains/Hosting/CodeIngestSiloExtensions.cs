@@ -54,7 +54,11 @@ public static class CodeIngestSiloExtensions
         services.AddOptions<QueueOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
         services.TryAddKeyedSingleton<TimeProvider>(IngestionQueueGrain.ClockKey, (sp, _) => sp.GetService<TimeProvider>() ?? TimeProvider.System);
-        services.TryAddSingleton<TreeSitterParser>();
+        services.TryAddSingleton(sp =>
+        {
+            var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
+            return new TreeSitterParser(parseBudget: ingestion.ParseBudget, maxFileBytes: Math.Clamp(ingestion.MaxFileSize, 1, uint.MaxValue), maxTreeNodes: ingestion.MaxTreeNodes);
+        });
         services.TryAddSingleton<DagStepRegistry>();
         services.TryAddSingleton<StepToolkitFactory>();
         services.AddSingleton<IDagStep, CloneStep>();

@@ -11,6 +11,12 @@ public sealed class IngestionOptions
     /// <summary>Files larger than this are skipped (recorded with the reason).</summary>
     public long MaxFileSize { get; set; } = 1_048_576;
 
+    /// <summary>Time one file may take to parse; a file over it is stored as failed ("parsing took longer than the budget").</summary>
+    public TimeSpan ParseBudget { get; set; } = Parsing.TreeSitterParser.DefaultParseBudget;
+
+    /// <summary>Most syntax-tree nodes of one file (bounds parser memory); a larger tree is stored as failed with that reason.</summary>
+    public int MaxTreeNodes { get; set; } = Parsing.TreeSitterParser.DefaultMaxTreeNodes;
+
     /// <summary>Only these extensions are ingested when set (e.g. ".py,.go"); empty means every supported language.</summary>
     public List<string> IncludeExtensions { get; set; } = [];
 

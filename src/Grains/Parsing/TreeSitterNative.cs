@@ -181,6 +181,9 @@ internal static unsafe partial class TreeSitterNative
     public static partial TSNode ts_tree_root_node(nint tree);
 
     [LibraryImport(LibraryName)]
+    public static partial uint ts_node_descendant_count(TSNode node);
+
+    [LibraryImport(LibraryName)]
     public static partial uint ts_node_start_byte(TSNode node);
 
     [LibraryImport(LibraryName)]

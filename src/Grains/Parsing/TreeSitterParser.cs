@@ -15,11 +15,22 @@ public sealed unsafe class TreeSitterParser : IDisposable
     /// <summary>How long one file may take to parse before it is given up (the parse returns an error).</summary>
     public static readonly TimeSpan DefaultParseBudget = TimeSpan.FromSeconds(5);
 
+    /// <summary>Largest file parsed by default (4 MiB); a larger one is refused before parsing, with that reason.</summary>
+    public const long DefaultMaxFileBytes = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// Most syntax-tree nodes kept by default (2 million). A tree-sitter node costs the runtime a few dozen
+    /// bytes, so this bounds one file's tree to roughly 100 MB; a larger tree is dropped before extraction.
+    /// </summary>
+    public const int DefaultMaxTreeNodes = 2_000_000;
+
     private const string DefinitionPrefix = "definition.";
 
     private readonly string _queriesDirectory;
     private readonly TimeSpan _parseBudget;
     private readonly long _parseBudgetTicks;
+    private readonly long _maxFileBytes;
+    private readonly int _maxTreeNodes;
     private readonly ConcurrentDictionary<string, Lazy<CompiledLanguage>> _languages = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Worker> _workers = [];
     private int _disposed;
@@ -27,8 +38,22 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
     /// <param name="queriesDirectory">Folder holding <c>&lt;language&gt;/tags*.scm</c>; default <c>queries/</c> under the application directory.</param>
     /// <param name="parseBudget">Time limit per file; default <see cref="DefaultParseBudget"/>.</param>
-    public TreeSitterParser(string? queriesDirectory = null, TimeSpan? parseBudget = null)
+    /// <param name="maxFileBytes">Largest file parsed; default <see cref="DefaultMaxFileBytes"/>.</param>
+    /// <param name="maxTreeNodes">Most syntax-tree nodes per file; default <see cref="DefaultMaxTreeNodes"/>.</param>
+    public TreeSitterParser(string? queriesDirectory = null, TimeSpan? parseBudget = null, long? maxFileBytes = null, int? maxTreeNodes = null)
     {
+        _maxFileBytes = maxFileBytes ?? DefaultMaxFileBytes;
+        if (_maxFileBytes <= 0 || _maxFileBytes > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxFileBytes), _maxFileBytes, $"The file size limit must be between 1 and {uint.MaxValue} bytes.");
+        }
+
+        _maxTreeNodes = maxTreeNodes ?? DefaultMaxTreeNodes;
+        if (_maxTreeNodes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTreeNodes), _maxTreeNodes, "The tree node limit must be positive.");
+        }
+
         _queriesDirectory = queriesDirectory ?? Path.Combine(AppContext.BaseDirectory, "queries");
         _parseBudget = parseBudget ?? DefaultParseBudget;
         if (_parseBudget <= TimeSpan.Zero)
@@ -92,6 +117,11 @@ public sealed unsafe class TreeSitterParser : IDisposable
                 $"unknown language '{language}'; supported: {string.Join(", ", Languages.All.Select(l => l.Name))}");
         }
 
+        if (utf8Content.Length > _maxFileBytes)
+        {
+            return Failed(path, info.Name, lines, $"file too large to parse: {utf8Content.Length} bytes, the limit is {_maxFileBytes} bytes");
+        }
+
         if (!Utf8.IsValid(utf8Content))
         {
             return Failed(path, info.Name, lines, $"content is not valid UTF-8 (first invalid byte at offset {FirstInvalidUtf8(utf8Content)})");
@@ -117,6 +147,12 @@ public sealed unsafe class TreeSitterParser : IDisposable
             try
             {
                 var root = ts_tree_root_node(tree);
+                var nodes = ts_node_descendant_count(root);
+                if (nodes > (uint)_maxTreeNodes)
+                {
+                    return Failed(path, info.Name, lines, $"syntax tree too large: {nodes} nodes, the limit is {_maxTreeNodes} nodes");
+                }
+
                 var error = ts_node_has_error(root) != 0 ? DescribeFirstError(root) : null;
                 var (definitions, references, metrics) = Extract(compiled, worker.QueryCursor, root, utf8Content);
                 return new ParsedFile(path, info.Name, lines, definitions, error, references, metrics);
@@ -310,10 +346,14 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new InvalidOperationException("The tree-sitter runtime rejected the grammar (ABI version mismatch).");
         }
 
-        // The pinned runtime (0.25.1) enforces the budget itself (ts_parser_set_timeout_micros), so the
-        // parse needs no managed callbacks: a reverse P/Invoke from the progress callback crashed the
-        // process ("attempted to call a UnmanagedCallersOnly method from managed code") under load in
-        // Release builds, and callbacks cost time on every chunk read.
+        // The budget is enforced by the runtime's own timeout (deprecated in 0.25, still present in the
+        // pinned 0.25.1), so the parse makes no call back into managed code. Parsing through
+        // ts_parser_parse_with_options with [UnmanagedCallersOnly] read and progress callbacks (payload on
+        // the stack, content pinned) was tried again on 2026-11-23 and crashed the process in the Release
+        // parse bench on a loaded machine: "Fatal error. Invalid Program: attempted to call a
+        // UnmanagedCallersOnly method from managed code" with ts_parser_parse_with_options on the stack
+        // (the runtime's check that a reverse P/Invoke is entered in preemptive GC mode). The cause is not
+        // found; a progress callback written in C inside the native library would avoid it.
         ts_parser_set_timeout_micros(parser, Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds)));
         byte empty = 0;
         fixed (byte* data = content)
