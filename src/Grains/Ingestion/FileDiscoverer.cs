@@ -471,6 +471,8 @@ public static class FileDiscoverer
                     return;
                 }
 
+                // A .h header is C or C++ by what it contains.
+                language = Languages.ForContent(language, path, bytes);
                 Files.Add(new DiscoveredFile(path, language.Name, bytes.LongLength));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

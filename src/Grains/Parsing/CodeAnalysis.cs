@@ -235,11 +235,12 @@ internal static unsafe class CodeAnalysis
         var (codePrefix, commentPrefix) = LineFlags(content, lineCount, comments);
 
         // Qualified names: the enclosing definition's qualified name, a dot, the name.
+        var scopeEnds = ScopeEnds(raw, content.Length);
         var qualified = new string[raw.Count];
         var stack = new Stack<int>();
         for (var i = 0; i < raw.Count; i++)
         {
-            while (stack.Count > 0 && raw[stack.Peek()].EndByte <= raw[i].StartByte)
+            while (stack.Count > 0 && scopeEnds[stack.Peek()] <= raw[i].StartByte)
             {
                 stack.Pop();
             }
@@ -319,7 +320,7 @@ internal static unsafe class CodeAnalysis
                 qualified[i], Signature(d.Node, content), Doc(language, table, d.Node, content), metrics);
         }
 
-        var references = AttributeReferences(raw, qualified, rawReferences);
+        var references = AttributeReferences(raw, scopeEnds, qualified, rawReferences);
         var fileMetrics = new CodeMetrics(lineCount, codePrefix[lineCount], commentPrefix[lineCount], 1 + fileDecisions, fileNesting, 0, fileCognitive);
         return (definitions, references, fileMetrics);
     }
@@ -382,7 +383,59 @@ internal static unsafe class CodeAnalysis
         return cut > 0 ? target[..cut] : null;
     }
 
-    private static Reference[] AttributeReferences(List<RawDefinition> raw, string[] qualified, List<RawReference> rawReferences)
+    // Where each definition's scope ends: its own end, except for a namespace or package declared by a
+    // statement without a body (C#'s `namespace App;`, PHP's `namespace App;`, Perl's `package Foo;`,
+    // Scala's `package demo`),
+    // which holds everything up to the next such statement or the end of the file.
+    private static int[] ScopeEnds(List<RawDefinition> raw, int contentLength)
+    {
+        var ends = new int[raw.Count];
+        var open = -1;
+        for (var i = 0; i < raw.Count; i++)
+        {
+            ends[i] = raw[i].EndByte;
+            if (IsStatementScope(raw[i].Node))
+            {
+                if (open >= 0)
+                {
+                    ends[open] = raw[i].StartByte;
+                }
+
+                open = i;
+                ends[i] = contentLength;
+            }
+        }
+
+        return ends;
+    }
+
+    private static bool IsStatementScope(TSNode node)
+    {
+        var type = NodeType(node);
+        if (type.SequenceEqual("file_scoped_namespace_declaration"u8))
+        {
+            return true;
+        }
+
+        if (!type.SequenceEqual("namespace_definition"u8) && !type.SequenceEqual("package_statement"u8) && !type.SequenceEqual("package_clause"u8))
+        {
+            return false;
+        }
+
+        var count = ts_node_named_child_count(node);
+        for (uint i = 0; i < count; i++)
+        {
+            var child = NodeType(ts_node_named_child(node, i));
+            if (child.SequenceEqual("compound_statement"u8) || child.SequenceEqual("block"u8) || child.SequenceEqual("declaration_list"u8) || child.SequenceEqual("template_body"u8))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Reference[] AttributeReferences(List<RawDefinition> raw, int[] scopeEnds, string[] qualified, List<RawReference> rawReferences)
     {
         if (rawReferences.Count == 0)
         {
@@ -398,7 +451,7 @@ internal static unsafe class CodeAnalysis
             var reference = rawReferences[r];
             while (next < raw.Count && raw[next].StartByte <= reference.Position)
             {
-                while (stack.Count > 0 && raw[stack.Peek()].EndByte <= raw[next].StartByte)
+                while (stack.Count > 0 && scopeEnds[stack.Peek()] <= raw[next].StartByte)
                 {
                     stack.Pop();
                 }
@@ -406,7 +459,7 @@ internal static unsafe class CodeAnalysis
                 stack.Push(next++);
             }
 
-            while (stack.Count > 0 && raw[stack.Peek()].EndByte <= reference.Position)
+            while (stack.Count > 0 && scopeEnds[stack.Peek()] <= reference.Position)
             {
                 stack.Pop();
             }

@@ -1,5 +1,7 @@
 // The languages CodeIngest parses and how a file's language is recognised: by extension, by file
 // name (Makefile, Gemfile…) and, for extensionless scripts, by the interpreter of a #! line.
+using System.Text.RegularExpressions;
+
 namespace CodeIngest.Parsing;
 
 /// <summary>
@@ -29,6 +31,12 @@ public sealed record LanguageInfo(
     /// <summary>Inheritance and implementation (base classes, interfaces, traits, embedded types) are extracted as references.</summary>
     public bool Inheritance { get; init; }
 
+    /// <summary>
+    /// Another language whose project references query (<c>references.scm</c>) this one uses when it has
+    /// none of its own: TSX shares TypeScript's, as their grammars name the same nodes.
+    /// </summary>
+    public string? ReferencesOf { get; init; }
+
     /// <summary>What a parse of this language yields, in words: for <c>codeingest languages</c>.</summary>
     public IReadOnlyList<string> Extracts =>
     [
@@ -40,7 +48,7 @@ public sealed record LanguageInfo(
     ];
 }
 
-public static class Languages
+public static partial class Languages
 {
     /// <summary>Every language with a compiled grammar. <see cref="LanguageInfo.Grammar"/> is the suffix of the C symbol <c>tree_sitter_&lt;grammar&gt;</c>.</summary>
     public static readonly IReadOnlyList<LanguageInfo> All =
@@ -48,7 +56,7 @@ public static class Languages
         new("python", "python", [".py", ".pyi", ".pyw"], ["SConstruct", "SConscript"], ["python", "pypy"]) { Imports = true, Calls = true, Inheritance = true },
         new("javascript", "javascript", [".js", ".mjs", ".cjs", ".jsx"], null, ["node", "nodejs"]) { Imports = true, Calls = true, Inheritance = true },
         new("typescript", "typescript", [".ts", ".mts", ".cts"], null, ["ts-node", "deno", "tsx", "bun"]) { Imports = true, Calls = true, Inheritance = true },
-        new("tsx", "tsx", [".tsx"]) { Imports = true, Calls = true, Inheritance = true },
+        new("tsx", "tsx", [".tsx"]) { Imports = true, Calls = true, Inheritance = true, ReferencesOf = "typescript" },
         new("go", "go", [".go"]) { Imports = true, Calls = true, Inheritance = true },
         new("rust", "rust", [".rs"]) { Imports = true, Calls = true, Inheritance = true },
         new("java", "java", [".java"]) { Imports = true, Calls = true, Inheritance = true },
@@ -59,16 +67,16 @@ public static class Languages
             ["Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile", "Brewfile", "Fastfile", "Capfile"], ["ruby", "jruby"]) { Imports = true, Calls = true, Inheritance = true },
         new("php", "php", [".php", ".phtml", ".php5", ".php7", ".phps"], null, ["php"]) { Imports = true, Calls = true, Inheritance = true },
         new("bash", "bash", [".sh", ".bash"], [".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", "PKGBUILD"],
-            ["sh", "bash", "dash", "ash", "ksh"]),
+            ["sh", "bash", "dash", "ash", "ksh"]) { Imports = true, Calls = true },
         new("elixir", "elixir", [".ex", ".exs"], null, ["elixir"]) { Imports = true, Calls = true },
-        new("kotlin", "kotlin", [".kt", ".kts"], null, ["kotlin"]),
-        new("scala", "scala", [".scala", ".sc"], null, ["scala"]) { Calls = true },
-        new("swift", "swift", [".swift"], null, ["swift"]),
-        new("lua", "lua", [".lua"], null, ["lua", "luajit"]) { Calls = true },
-        new("haskell", "haskell", [".hs"], null, ["runhaskell", "runghc", "stack"]),
-        new("ocaml", "ocaml", [".ml"], null, ["ocaml"]) { Calls = true },
-        new("ocaml_interface", "ocaml_interface", [".mli"]),
-        new("julia", "julia", [".jl"], null, ["julia"]),
+        new("kotlin", "kotlin", [".kt", ".kts"], null, ["kotlin"]) { Imports = true, Calls = true, Inheritance = true },
+        new("scala", "scala", [".scala", ".sc"], null, ["scala"]) { Imports = true, Calls = true, Inheritance = true },
+        new("swift", "swift", [".swift"], null, ["swift"]) { Imports = true, Calls = true, Inheritance = true },
+        new("lua", "lua", [".lua"], null, ["lua", "luajit"]) { Imports = true, Calls = true },
+        new("haskell", "haskell", [".hs"], null, ["runhaskell", "runghc", "stack"]) { Imports = true, Calls = true, Inheritance = true },
+        new("ocaml", "ocaml", [".ml"], null, ["ocaml"]) { Imports = true, Calls = true, Inheritance = true },
+        new("ocaml_interface", "ocaml_interface", [".mli"]) { Imports = true },
+        new("julia", "julia", [".jl"], null, ["julia"]) { Imports = true, Calls = true, Inheritance = true },
         new("json", "json", [".json", ".jsonc", ".geojson", ".webmanifest"], [".babelrc", ".eslintrc", "composer.lock"], Definitions: false),
         new("html", "html", [".html", ".htm", ".xhtml"], Definitions: false),
         new("css", "css", [".css"], Definitions: false),
@@ -76,13 +84,13 @@ public static class Languages
         new("toml", "toml", [".toml"], ["Cargo.lock", "Pipfile", "poetry.lock", "uv.lock"], Definitions: false),
         new("markdown", "markdown", [".md", ".markdown", ".mdown", ".mkd"]),
         new("sql", "sql", [".sql"]),
-        new("dart", "dart", [".dart"], null, ["dart"]),
-        new("zig", "zig", [".zig"]),
-        new("hcl", "hcl", [".hcl", ".tf", ".tfvars"]),
-        new("make", "make", [".mk", ".mak", ".make"], ["Makefile", "makefile", "GNUmakefile"], ["make"]),
-        new("powershell", "powershell", [".ps1", ".psm1"], null, ["pwsh", "powershell"]),
-        new("r", "r", [".r"], [".Rprofile"], ["Rscript"]) { Calls = true },
-        new("perl", "perl", [".pl", ".pm", ".t"], null, ["perl"]),
+        new("dart", "dart", [".dart"], null, ["dart"]) { Imports = true, Calls = true, Inheritance = true },
+        new("zig", "zig", [".zig"]) { Imports = true, Calls = true },
+        new("hcl", "hcl", [".hcl", ".tf", ".tfvars"]) { Imports = true, Calls = true },
+        new("make", "make", [".mk", ".mak", ".make"], ["Makefile", "makefile", "GNUmakefile"], ["make"]) { Imports = true },
+        new("powershell", "powershell", [".ps1", ".psm1"], null, ["pwsh", "powershell"]) { Imports = true, Calls = true, Inheritance = true },
+        new("r", "r", [".r"], [".Rprofile"], ["Rscript"]) { Imports = true, Calls = true },
+        new("perl", "perl", [".pl", ".pm", ".t"], null, ["perl"]) { Imports = true, Calls = true, Inheritance = true },
     ];
 
     private static readonly Dictionary<string, LanguageInfo> ByExtension = All
@@ -157,6 +165,34 @@ public static class Languages
         var unversioned = interpreter.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.');
         return unversioned.Length > 0 && ByInterpreter.TryGetValue(unversioned, out language) ? language : null;
     }
+
+    /// <summary>
+    /// The language of a file once its content is known: a <c>.h</c> header is C++ when its code uses a
+    /// construct C does not have (<see cref="LooksLikeCpp"/>), otherwise C; every other file keeps
+    /// <paramref name="language"/>.
+    /// </summary>
+    public static LanguageInfo ForContent(LanguageInfo language, string path, ReadOnlySpan<byte> content) =>
+        language.Name == "c" && Path.GetExtension(path).Equals(".h", StringComparison.OrdinalIgnoreCase) && LooksLikeCpp(content)
+            ? ByName["cpp"]
+            : language;
+
+    /// <summary>
+    /// Whether C or C++ source uses C++: a class with a body or a base, a namespace, a template, an access
+    /// specifier (<c>public:</c>), <c>using namespace</c> or a scope operator (<c>std::</c>). Comments, string
+    /// and character literals and preprocessor lines are left out first, so a C header's
+    /// <c>#ifdef __cplusplus</c> guard or a comment mentioning a class does not count. Reads the first 64 KiB.
+    /// </summary>
+    public static bool LooksLikeCpp(ReadOnlySpan<byte> content)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(content[..Math.Min(content.Length, 64 * 1024)]);
+        return CppConstruct().IsMatch(CommentStringOrDirective().Replace(text, " "));
+    }
+
+    [GeneratedRegex("""/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|^[ \t]*#(?:[^\n]*\\\r?\n)*[^\n]*""", RegexOptions.Singleline | RegexOptions.Multiline)]
+    private static partial Regex CommentStringOrDirective();
+
+    [GeneratedRegex("""\bclass\s+[A-Za-z_]\w*\s*(?:final\s*)?[:{]|\bnamespace\s*(?:[A-Za-z_][\w:]*\s*)?[{=]|\btemplate\s*<|^\s*(?:public|protected|private)\s*:|\busing\s+namespace\b|\b[A-Za-z_]\w*\s*::\s*~?[A-Za-z_]""", RegexOptions.Multiline)]
+    private static partial Regex CppConstruct();
 
     /// <summary>A language by its name (case-insensitive), or null.</summary>
     public static LanguageInfo? FromName(string name) => ByName.GetValueOrDefault(name);

@@ -66,7 +66,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     }
 
     /// <summary>Bump when the C# extraction logic changes what a parse yields for the same bytes.</summary>
-    private const string ExtractionVersion = "2026-11-23.2";
+    private const string ExtractionVersion = "2026-11-23.3";
 
     /// <summary>
     /// Identifies what this parser yields for given bytes: the native library (grammars), the query
@@ -237,6 +237,12 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
         source.Append(projectSource).Append('\n');
         var references = Path.Combine(directory, ReferencesQueryFile);
+        if (!File.Exists(references) && Languages.FromName(language)?.ReferencesOf is { } shared)
+        {
+            // One references query for two grammars of the same language (TSX uses TypeScript's).
+            references = Path.Combine(queriesDirectory, shared, ReferencesQueryFile);
+        }
+
         if (File.Exists(references))
         {
             source.Append(ReferencesMarker).Append('\n').Append(File.ReadAllText(references)).Append('\n');
@@ -467,14 +473,15 @@ public sealed unsafe class TreeSitterParser : IDisposable
             }
 
             var nameStart = (int)ts_node_start_byte(nameNode);
-            var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
             if (referenceKind is not null)
             {
-                AddReference(compiled.Name, referenceKind, name, nameNode, definitionNode, hasReceiver ? receiverNode : null,
+                var referenceName = Encoding.UTF8.GetString(content[nameStart..(referenceKind == ReferenceKinds.Import ? DottedPathEnd(nameNode, content) : (int)ts_node_end_byte(nameNode))]);
+                AddReference(compiled.Name, referenceKind, referenceName, nameNode, definitionNode, hasReceiver ? receiverNode : null,
                     hasQualifier ? Text(content, qualifierNode) : null, content, references, seenReferences);
                 continue;
             }
 
+            var name = Encoding.UTF8.GetString(content[nameStart..(int)ts_node_end_byte(nameNode)]);
             definitionNode = WidenDeclarator(definitionNode);
             var endNode = BodyAfterSignature(definitionNode);
             var startByte = (int)ts_node_start_byte(definitionNode);
@@ -524,6 +531,25 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
     }
 
+    // Where an imported path ends when the grammar splits it into sibling nodes joined by dots (Scala's
+    // `import scala.collection.mutable` is three identifiers): the end of the last such sibling.
+    private static int DottedPathEnd(TSNode first, ReadOnlySpan<byte> content)
+    {
+        var type = NodeType(first);
+        var current = first;
+        while (true)
+        {
+            var next = ts_node_next_named_sibling(current);
+            if (ts_node_is_null(next) != 0 || !NodeType(next).SequenceEqual(type)
+                || !content[(int)ts_node_end_byte(current)..(int)ts_node_start_byte(next)].Trim(" \t\r\n"u8).SequenceEqual("."u8))
+            {
+                return (int)ts_node_end_byte(current);
+            }
+
+            current = next;
+        }
+    }
+
     private static void AddReference(string language, string kind, string name, TSNode nameNode, TSNode referenceNode, TSNode? receiverNode, string? source,
         ReadOnlySpan<byte> content, List<RawReference> references, Dictionary<(string Kind, int NameStart), int> seen)
     {
@@ -537,7 +563,8 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
         else
         {
-            target = name;
+            // A base type with type arguments (Kotlin's Comparable<Shape>) is the base type.
+            target = kind == ReferenceKinds.Inherit && name.IndexOf('<') is > 0 and var generic ? name[..generic].TrimEnd() : name;
             receiver = receiverNode is { } explicitReceiver
                 ? Text(content, explicitReceiver)
                 : kind == ReferenceKinds.Call ? CodeAnalysis.ReceiverBefore(content, (int)ts_node_start_byte(referenceNode), nameStart) : null;
@@ -634,12 +661,14 @@ public sealed unsafe class TreeSitterParser : IDisposable
     }
 
     // When two patterns tag the same node with the same name, the higher rank wins: a function in a class
-    // body is a method, a class with an enum body is an enum.
+    // body is a method, a class with an enum body is an enum, a Go type with a struct body is a struct,
+    // a Rust type alias (which the grammar tags as a class) is a type.
     private static int KindRank(string kind) => kind switch
     {
         "function" => 0,
         "class" => 1,
-        _ => 2,
+        "type" => 2,
+        _ => 3,
     };
 
     private sealed class Worker : IDisposable

@@ -11,6 +11,19 @@ public sealed class FileDiscovererTests
         FileDiscoverer.Discover(root, options ?? DiscoveryOptions.Default, TestContext.Current.CancellationToken);
 
     [Fact]
+    public void A_header_is_discovered_as_c_or_cpp_by_its_content()
+    {
+        var root = TestRepos.NewDirectory("codeingest-discover-");
+        TestRepos.Write(root, "c_api.h", "#ifdef __cplusplus\nextern \"C\" {\n#endif\nint add(int a, int b);\n#ifdef __cplusplus\n}\n#endif\n");
+        TestRepos.Write(root, "shape.h", "#pragma once\nnamespace geo {\nclass Shape {\npublic:\n  virtual double area() const = 0;\n};\n}\n");
+        TestRepos.Write(root, "util.c", "int add(int a, int b) { return a + b; }\n");
+
+        var result = Discover(root);
+
+        Assert.Equal(["c_api.h c", "shape.h cpp", "util.c c"], result.Files.Select(f => $"{f.Path} {f.Language}").Order());
+    }
+
+    [Fact]
     public void Gitignore_rules_nested_files_negation_and_default_folders_are_honoured()
     {
         var root = TestRepos.NewDirectory("codeingest-discover-");

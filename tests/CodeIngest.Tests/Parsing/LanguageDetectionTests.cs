@@ -51,6 +51,28 @@ public sealed class LanguageDetectionTests
     [InlineData("home/.bashrc", "bash")]
     public void FileName(string path, string language) => Assert.Equal(language, Languages.FromPath(path)?.Name);
 
+    // A .h header is C unless its code uses C++; comments, strings and preprocessor lines do not count.
+    [Theory]
+    [InlineData("int add(int a, int b);\nstruct point { int x; int y; };\n", "c")]
+    [InlineData("#ifdef __cplusplus\nextern \"C\" {\n#endif\nvoid run(void);\n#ifdef __cplusplus\n}\n#endif\n", "c")]
+    [InlineData("/* class Foo { public: }; namespace x {} std::string */\n// template <T>\nconst char *s = \"a::b\";\n", "c")]
+    [InlineData("typedef enum { RED, GREEN } color;\nint x = a ? b : c;\n", "c")]
+    [InlineData("class Shape {\n  double area() const;\n};\n", "cpp")]
+    [InlineData("namespace geo {\nint f();\n}\n", "cpp")]
+    [InlineData("template <typename T>\nT max(T a, T b);\n", "cpp")]
+    [InlineData("struct S : Base {\npublic:\n  int x;\n};\n", "cpp")]
+    [InlineData("#include <string>\nstd::string name();\n", "cpp")]
+    [InlineData("using namespace std;\n", "cpp")]
+    public void Header_is_c_or_cpp_by_content(string content, string language)
+    {
+        var detected = Languages.ForContent(Languages.FromPath("include/x.h")!, "include/x.h", Encoding.UTF8.GetBytes(content));
+        Assert.Equal(language, detected.Name);
+
+        // Only .h is decided by content: a .c file stays C and a .hpp file stays C++ whatever they hold.
+        Assert.Equal("c", Languages.ForContent(Languages.FromPath("x.c")!, "x.c", Encoding.UTF8.GetBytes(content)).Name);
+        Assert.Equal("cpp", Languages.ForContent(Languages.FromPath("x.hpp")!, "x.hpp", Encoding.UTF8.GetBytes(content)).Name);
+    }
+
     [Theory]
     [InlineData("LICENSE")]
     [InlineData("notes.txt")]

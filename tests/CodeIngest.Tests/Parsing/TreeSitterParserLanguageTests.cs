@@ -159,7 +159,7 @@ public sealed class TreeSitterParserLanguageTests
             }
             """);
         AssertDefinitions(parsed,
-            ("Point", "type", 4, 6),
+            ("Point", "struct", 4, 6),
             ("Dist", "method", 9, 11),
             ("main", "function", 13, 15));
     }
@@ -194,7 +194,7 @@ public sealed class TreeSitterParserLanguageTests
             """);
         AssertDefinitions(parsed,
             ("shapes", "module", 1, 11),
-            ("Circle", "class", 2, 4),
+            ("Circle", "struct", 2, 4),
             ("area", "method", 7, 9),
             ("Named", "interface", 13, 15),
             ("main", "function", 17, 19),
@@ -321,10 +321,11 @@ public sealed class TreeSitterParserLanguageTests
             }
             """);
         AssertDefinitions(parsed,
+            ("geo", "module", 1, 17),
             ("Shape", "class", 3, 6),
-            ("area", "function", 5, 5),
-            ("Square", "class", 8, 11),
-            ("area", "function", 10, 10),
+            ("area", "method", 5, 5),
+            ("Square", "struct", 8, 11),
+            ("area", "method", 10, 10),
             ("total", "function", 13, 15),
             ("helper", "method", 19, 21));
     }

@@ -202,7 +202,7 @@ public sealed class WatchEquivalenceTests
 
             // A deletion.
             await StepAsync(() => File.Delete(Path.Combine(tree, "server/server.go")), "server/server.go");
-            Assert.Empty(await store.FindSymbolsAsync("Server", repo, "type", 10, Ct));
+            Assert.Empty(await store.FindSymbolsAsync("Server", repo, "struct", 10, Ct));
 
             // A folder rename: reported through the files it held.
             var moved = await StepAsync(() => Directory.Move(Path.Combine(tree, "lib"), Path.Combine(tree, "library")), "lib/util.py", "library/util.py");

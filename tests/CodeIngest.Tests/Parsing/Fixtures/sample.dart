@@ -1,22 +1,30 @@
+import 'dart:math';
+import 'package:shapes/util.dart' as util;
+export 'src/colors.dart';
+
+/// A shape.
 abstract class Shape {
   double area();
 }
 
-class Circle extends Shape {
+class Base {}
+
+class Circle extends Base with Named implements Shape {
   final double r;
 
   Circle(this.r);
 
   @override
-  double area() => 3.14 * r * r;
+  double area() => pi * util.square(r);
 }
 
 enum Color { red, green }
 
 mixin Named {
-  String get name => 'shape';
+  String name() => 'named';
 }
 
 void main() {
-  print(Circle(1).area());
+  final c = Circle(1.0);
+  print(c.area());
 }

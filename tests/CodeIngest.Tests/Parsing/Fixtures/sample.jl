@@ -1,16 +1,26 @@
 module Shapes
 
-struct Circle
-    r::Float64
-end
+using LinearAlgebra
+using Statistics: mean
+import Base.show
+include("util.jl")
 
 abstract type Shape end
 
-function area(c::Circle)
-    return pi * c.r^2
+struct Circle <: Shape
+    r::Float64
 end
 
-perimeter(c::Circle) = 2pi * c.r
+function area(c::Circle)
+    return pi * square(c.r)
+end
+
+square(x) = x * x
+
+function describe(shapes)
+    println(mean(map(area, shapes)))
+    Base.show(stdout, shapes)
+end
 
 macro twice(ex)
     :($ex; $ex)

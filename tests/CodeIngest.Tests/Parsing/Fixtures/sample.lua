@@ -1,19 +1,23 @@
+local json = require("json")
+local util = require "lib.util"
+
 local M = {}
 
+-- Greets someone.
 function M.greet(name)
-  return "hi " .. name
+    return "Hello, " .. util.trim(name)
 end
 
 function M:describe()
-  return "module"
+    return json.encode(self)
 end
 
 local function helper(x)
-  return x * 2
+    return tostring(x)
 end
 
 function global_fn()
-  return helper(1)
+    print(helper(1))
 end
 
 return M

@@ -1,6 +1,10 @@
-#!/usr/bin/perl
 package Demo::Greeter;
 use strict;
+use parent 'Demo::Base';
+use List::Util qw(sum);
+require Data::Dumper;
+
+our @ISA = ('Exporter');
 
 sub new {
     my ($class, %args) = @_;
@@ -9,7 +13,11 @@ sub new {
 
 sub greet {
     my ($self, $name) = @_;
-    return "hi $name";
+    my $text = format_name($name);
+    $self->log($text);
+    print "Hello, $text\n";
 }
+
+sub format_name { return ucfirst(shift) }
 
 1;

@@ -1,14 +1,22 @@
+using module Shapes
+using namespace System.Text
+Import-Module Pester
+. ./helpers.ps1
+
 function Get-Greeting {
     param([string]$Name)
-    "Hello $Name"
+    $text = Format-Name -Value $Name
+    Write-Output "Hello, $text"
 }
 
-class Greeter {
+class Base {}
+
+class Greeter : Base {
     [string] Greet([string]$name) {
-        return "hi $name"
+        return $name.ToUpper()
     }
 }
 
 filter Only-Even { if ($_ % 2 -eq 0) { $_ } }
 
-Get-Greeting -Name "x"
+[Greeter]::new().Greet("x")

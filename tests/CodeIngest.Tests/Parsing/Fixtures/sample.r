@@ -1,11 +1,17 @@
 library(stats)
+require("utils")
+source("helpers.R")
 
+# Area of a circle.
 area <- function(r) {
-  pi * r^2
+  pi * square(r)
 }
 
-perimeter = function(r) 2 * pi * r
+square = function(x) x * x
 
-scale_by <<- function(x, k) x * k
+summarise <- function(values) {
+  m <- stats::median(values)
+  print(round(m, 2))
+}
 
-result <- area(2)
+summarise(c(area(1), area(2)))

@@ -1,14 +1,24 @@
 package demo
 
+import scala.collection.mutable
+import scala.util.{Try, Success}
+
 trait Shape {
   def area: Double
 }
 
-case class Circle(r: Double) extends Shape {
-  def area: Double = math.Pi * r * r
+class Base
+
+case class Circle(r: Double) extends Base with Shape {
+  def area: Double = math.Pi * square(r)
 }
 
 object Main {
-  def main(args: Array[String]): Unit =
-    println(Circle(1).area)
+  def square(x: Double): Double = x * x
+
+  def main(args: Array[String]): Unit = {
+    val buffer = mutable.ListBuffer[Shape]()
+    println(Circle(1.0).area)
+    buffer.append(Circle(2.0))
+  }
 }

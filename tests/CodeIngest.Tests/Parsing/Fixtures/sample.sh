@@ -1,13 +1,15 @@
 #!/bin/bash
-set -euo pipefail
+source ./lib/common.sh
+. "$HOME/.config/env.sh"
 
+# Logs a message.
 log() {
-  echo "$@" >&2
+    echo "[$(date +%T)] $*"
 }
 
 function build {
-  log "building"
-  make all
+    log "building"
+    make -C src all
 }
 
 build

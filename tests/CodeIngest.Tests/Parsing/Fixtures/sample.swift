@@ -1,8 +1,14 @@
+import Foundation
+import struct Darwin.C.size_t
+
+/// Something with an area.
 protocol Shape {
     func area() -> Double
 }
 
-struct Circle: Shape {
+class Base {}
+
+struct Circle: Shape, Equatable {
     let r: Double
 
     init(r: Double) {
@@ -10,13 +16,21 @@ struct Circle: Shape {
     }
 
     func area() -> Double {
-        return 3.14 * r * r
+        return Double.pi * square(r)
+    }
+}
+
+final class Label: Base {
+    func show() {
+        print("label".uppercased())
     }
 }
 
 enum Color {
     case red, green
 }
+
+func square(_ x: Double) -> Double { x * x }
 
 func main() {
     print(Circle(r: 1).area())

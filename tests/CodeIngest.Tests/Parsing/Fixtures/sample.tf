@@ -3,14 +3,14 @@ variable "region" {
 }
 
 resource "aws_instance" "web" {
-  ami           = "ami-123"
+  ami           = lookup(var.amis, var.region)
   instance_type = "t3.micro"
 }
 
 module "vpc" {
-  source = "./vpc"
+  source = "./modules/vpc"
 }
 
 output "ip" {
-  value = aws_instance.web.public_ip
+  value = upper(aws_instance.web.public_ip)
 }

@@ -1,20 +1,21 @@
 const std = @import("std");
+const util = @import("util.zig");
 
 const Point = struct {
     x: i32,
     y: i32,
 
     pub fn add(self: Point, other: Point) Point {
-        return .{ .x = self.x + other.x, .y = self.y + other.y };
+        return .{ .x = self.x + other.x, .y = util.clamp(self.y + other.y) };
     }
 };
 
 const Color = enum { red, green };
 
 pub fn main() void {
-    std.debug.print("hi\n", .{});
+    const p = Point{ .x = 1, .y = 2 };
+    std.debug.print("{}\n", .{p.add(p)});
+    helper();
 }
 
-test "add" {
-    _ = Point.add(.{ .x = 1, .y = 2 }, .{ .x = 3, .y = 4 });
-}
+fn helper() void {}

@@ -9,3 +9,7 @@
              (generic_type type: (type_identifier) @qualifier)
              (pointer_type (generic_type type: (type_identifier) @qualifier))]))
   name: (field_identifier) @name) @definition.method
+
+; The grammar tags every type declaration as a type: a struct or an interface is named as such.
+(type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
+(type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface

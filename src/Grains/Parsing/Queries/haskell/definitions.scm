@@ -16,3 +16,6 @@
 (type_family name: (name) @name) @definition.type
 
 (class name: (name) @name) @definition.interface
+
+; A method a class declares (its type signature in the class body).
+(class declarations: (class_declarations (signature name: (variable) @name) @definition.method))

@@ -4,3 +4,9 @@
 (impl_item
   type: [(type_identifier) @qualifier (generic_type type: (type_identifier) @qualifier)]
   body: (declaration_list (function_item name: (identifier) @name) @definition.method))
+
+; The grammar tags structs, enums, unions and type aliases as classes: name them as what they are.
+(struct_item name: (type_identifier) @name) @definition.struct
+(union_item name: (type_identifier) @name) @definition.struct
+(enum_item name: (type_identifier) @name) @definition.enum
+(type_item name: (type_identifier) @name) @definition.type
