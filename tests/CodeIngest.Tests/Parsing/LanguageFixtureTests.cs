@@ -82,6 +82,8 @@ public sealed class LanguageFixtureTests
             "import stdio.h 1", "import util.h 2",
             "def function add 5",
             "def function main 9", "call printf 13", "call add 13", "call run 16",
+            "def struct ops 20",
+            "def enum mode 24",
         ]),
         ["cpp"] = ("sample.cpp",
         [
@@ -176,7 +178,7 @@ public sealed class LanguageFixtureTests
             "import Data.List 3", "import Data.Map 4",
             "def type Shape 6",
             "def interface Named 8", "def method Named.name 9",
-            "inherit Named 11",
+            "inherit Named 11", "def method Shape.name 12",
             "def function area 15", "call square 15",
             "def function area 16", "call square 16",
             "def function square 19",

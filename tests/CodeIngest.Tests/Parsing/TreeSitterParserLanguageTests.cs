@@ -287,9 +287,9 @@ public sealed class TreeSitterParserLanguageTests
             }
             """);
         AssertDefinitions(parsed,
-            ("point", "class", 3, 6),
+            ("point", "struct", 3, 6),
             ("point_t", "type", 8, 8),
-            ("color", "type", 10, 10),
+            ("color", "enum", 10, 10),
             ("add", "function", 12, 16),
             ("main", "function", 18, 20));
     }

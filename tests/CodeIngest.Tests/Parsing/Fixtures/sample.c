@@ -16,3 +16,9 @@ int main(void) {
     o.run(1);
     return 0;
 }
+
+struct ops {
+    void (*run)(int);
+};
+
+enum mode { FAST, SLOW };

@@ -19,3 +19,8 @@
 
 ; A method a class declares (its type signature in the class body).
 (class declarations: (class_declarations (signature name: (variable) @name) @definition.method))
+
+; A method an instance implements, qualified by the instance's type (`instance Named Shape` gives Shape.name).
+(instance
+  patterns: (type_patterns . (name) @qualifier)
+  declarations: (instance_declarations (function name: (variable) @name) @definition.method))
