@@ -16,6 +16,29 @@ public sealed class CliTests
         CliProcess.RunAsync(["--data", data, .. args]);
 
     [Fact]
+    public async Task Languages_json_lists_what_each_language_extracts()
+    {
+        var result = await RunAsync("languages", "--json");
+
+        Assert.True(result.Code == 0, result.Err);
+        using var document = JsonDocument.Parse(result.Out);
+        var printed = document.RootElement.GetProperty("languages").EnumerateArray().ToDictionary(l => l.GetProperty("name").GetString()!);
+        Assert.Equal(CodeIngest.Parsing.Languages.All.Select(l => l.Name).Order(), printed.Keys.Order());
+        foreach (var language in CodeIngest.Parsing.Languages.All)
+        {
+            var row = printed[language.Name];
+            var flags = (row.GetProperty("definitions").GetBoolean(), row.GetProperty("imports").GetBoolean(), row.GetProperty("calls").GetBoolean(), row.GetProperty("inheritance").GetBoolean());
+            Assert.Equal((language.Definitions, language.Imports, language.Calls, language.Inheritance), flags);
+            Assert.Equal(language.Extracts, row.GetProperty("extracts").EnumerateArray().Select(e => e.GetString()!));
+        }
+
+        // The flags themselves are checked against each language's fixture in LanguageFixtureTests; spot-check a few here.
+        Assert.True(printed["kotlin"].GetProperty("inheritance").GetBoolean());
+        Assert.True(printed["bash"].GetProperty("imports").GetBoolean());
+        Assert.False(printed["json"].GetProperty("calls").GetBoolean());
+    }
+
+    [Fact]
     public async Task Ingest_then_search_and_symbols_print_the_documented_json()
     {
         var repo = TestRepos.MultiLanguage();
