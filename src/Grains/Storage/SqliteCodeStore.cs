@@ -350,7 +350,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        var words = chunks.Select(c => SplitIdentifiers(c.Text + " " + c.Path)).ToList();
+        var words = IdentifierWords.SplitAll(chunks);
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -366,7 +366,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await InsertChunksAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
+            await InsertChunkRowsAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
@@ -537,22 +537,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     }
 
     /// <summary>Every identifier of the text split into lower-case words: "parseFile HTTPServer snake_case" → "parse file http server snake case".</summary>
-    internal static string SplitIdentifiers(string text)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match identifier in TermRegex().Matches(text))
-        {
-            foreach (Match word in WordRegex().Matches(identifier.Value))
-            {
-                if (word.Length > 1 || char.IsDigit(word.Value[0]))
-                {
-                    words.Add(word.Value.ToLowerInvariant());
-                }
-            }
-        }
-
-        return string.Join(' ', words);
-    }
+    internal static string SplitIdentifiers(string text) => IdentifierWords.Split(text);
 
     private static string BuildMatch(IReadOnlyList<string> terms, string separator, bool prefix) =>
         string.Join(separator, terms.Select(t => "\"" + t + "\"" + (prefix ? "*" : string.Empty)));
@@ -635,10 +620,6 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
 
     [GeneratedRegex(@"[\p{L}\p{N}_]+")]
     private static partial Regex TermRegex();
-
-    // Words inside an identifier: acronyms (HTTP in HTTPServer), Capitalised words, lower-case runs, digit runs.
-    [GeneratedRegex(@"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+")]
-    private static partial Regex WordRegex();
 
     private const string Schema =
         """
