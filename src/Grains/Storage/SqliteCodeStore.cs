@@ -301,8 +301,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             await using (var command = connection.Command(
                 """
                 SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-                JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
-                WHERE d.snapshot_id = $s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+                WHERE d.snapshot_id = $s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
                 """).With("$s", snapshotId))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {

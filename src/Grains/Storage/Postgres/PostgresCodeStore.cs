@@ -200,8 +200,7 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
         var definitions = (await QueryAsync(
             """
             SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
-            WHERE d.snapshot_id = @s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+            WHERE d.snapshot_id = @s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = @s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
             """,
             c => c.Text("s", snapshotId),
             r => (Path: r.GetString(0), Definition: new Definition(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6))),
