@@ -40,53 +40,106 @@ public static class QualityAnalyzer
     private static readonly Dictionary<string, double> Weights = new() { ["complexity"] = 0.25, ["maintainability"] = 0.25, ["duplication"] = 0.20, ["security"] = 0.30 };
     private static readonly HashSet<string> DataLanguages = new(StringComparer.Ordinal) { "json", "yaml", "toml", "markdown", "html", "css", "xml" };
 
+    /// <summary>Reviews files already in memory (the per-file work runs in parallel; the result does not depend on it).</summary>
     public static QualityReport Analyze(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default)
     {
-        var code = files.Where(f => !DataLanguages.Contains(f.Language)).ToList();
-        var duplicates = DuplicateDetector.Find(code, cancellationToken: cancellationToken);
-        var duplicatedLines = DuplicatedLinesPerFile(duplicates);
-        var findings = new List<Finding>();
-        var functions = new List<FunctionQuality>();
-        var fileQualities = new List<FileQuality>();
-        foreach (var file in files)
+        ArgumentNullException.ThrowIfNull(files);
+        var reviewed = new FileReview[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => reviewed[i] = ReviewFile(files[i]));
+        return Combine(reviewed, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reviews files as they stream in (in path order), several at a time; only each file's review — token hashes and
+    /// fingerprints for the duplicate detector, findings, metrics — outlives it. Same result as <see cref="Analyze"/>.
+    /// </summary>
+    public static async Task<QualityReport> AnalyzeAsync(IAsyncEnumerable<StoredFile> files, int parallelism = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var reviewed = new List<FileReview?>();
+        var gate = new Lock();
+        await Parallel.ForEachAsync(Numbered(files, cancellationToken), new ParallelOptions
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            findings.AddRange(SecurityScanner.Scan(file));
-            if (DataLanguages.Contains(file.Language))
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount,
+        }, (item, _) =>
+        {
+            var review = ReviewFile(item.File);
+            lock (gate)
             {
-                continue;
-            }
-
-            var tokens = CodeTokenizer.Tokenize(file.Text, file.Language);
-            var fileFunctions = new List<FunctionQuality>();
-            foreach (var definition in file.Definitions.Where(d => d.Metrics is not null && FunctionKinds.Contains(d.Kind)))
-            {
-                var m = definition.Metrics!;
-                var volume = HalsteadVolume(tokens.Where(t => t.Line >= definition.StartLine && t.Line <= definition.EndLine));
-                var name = definition.QualifiedName ?? definition.Name;
-                var function = new FunctionQuality(file.Path, name, definition.Kind, definition.StartLine, definition.EndLine, m.Cyclomatic, m.Cognitive, m.MaxNesting, m.Parameters, m.CodeLines,
-                    MaintainabilityIndex(volume, m.Cyclomatic, Math.Max(1, m.CodeLines)));
-                fileFunctions.Add(function);
-                if (m.Cyclomatic > CyclomaticThreshold)
+                while (reviewed.Count <= item.Index)
                 {
-                    findings.Add(new Finding("complexity/cyclomatic", m.Cyclomatic > 2 * CyclomaticThreshold ? "medium" : "low", file.Path, definition.StartLine,
-                        $"{name} has cyclomatic complexity {m.Cyclomatic} (threshold {CyclomaticThreshold})"));
+                    reviewed.Add(null);
                 }
 
-                if (m.Cognitive > CognitiveThreshold)
-                {
-                    findings.Add(new Finding("complexity/cognitive", m.Cognitive > 2 * CognitiveThreshold ? "medium" : "low", file.Path, definition.StartLine,
-                        $"{name} has cognitive complexity {m.Cognitive} (threshold {CognitiveThreshold})"));
-                }
+                reviewed[item.Index] = review;
             }
 
-            functions.AddRange(fileFunctions);
-            var metrics = file.Metrics ?? new CodeMetrics(file.Lines, file.Lines, 0, 1 + fileFunctions.Sum(f => f.Cyclomatic - 1), fileFunctions.Select(f => f.MaxNesting).DefaultIfEmpty().Max(), 0, fileFunctions.Sum(f => f.Cognitive));
-            var fileVolume = HalsteadVolume(tokens);
-            fileQualities.Add(new FileQuality(file.Path, file.Language, metrics.Lines, metrics.CodeLines, metrics.CommentLines, metrics.Cyclomatic, metrics.Cognitive, fileFunctions.Count,
-                MaintainabilityIndex(fileVolume, metrics.Cyclomatic, Math.Max(1, metrics.CodeLines)), duplicatedLines.GetValueOrDefault(file.Path)));
+            return ValueTask.CompletedTask;
+        });
+        return Combine(reviewed.Select(r => r!).ToList(), cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<(int Index, StoredFile File)> Numbered(IAsyncEnumerable<StoredFile> files, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var index = 0;
+        await foreach (var file in files.WithCancellation(cancellationToken))
+        {
+            yield return (index++, file);
+        }
+    }
+
+    /// <summary>Everything the review keeps of one file.</summary>
+    private sealed record FileReview(List<Finding> Findings, List<FunctionQuality> Functions, FileQuality? Quality, DuplicateSource? Duplicates);
+
+    private static FileReview ReviewFile(StoredFile file)
+    {
+        var findings = SecurityScanner.Scan(file.Path, file.Text, file.Language);
+        if (DataLanguages.Contains(file.Language))
+        {
+            return new FileReview(findings, [], null, null);
         }
 
+        var tokens = CodeTokenizer.Hash(file.Text, file.Language);
+        var distinct = new HashSet<ulong>();
+        var fileFunctions = new List<FunctionQuality>();
+        foreach (var definition in file.Definitions.Where(d => d.Metrics is not null && FunctionKinds.Contains(d.Kind)))
+        {
+            var m = definition.Metrics!;
+            var from = tokens.FirstAtOrAfter(definition.StartLine);
+            var to = Math.Max(from, tokens.FirstAtOrAfter(definition.EndLine + 1));
+            var volume = HalsteadVolume(tokens.Hashes[from..to], distinct);
+            var name = definition.QualifiedName ?? definition.Name;
+            var function = new FunctionQuality(file.Path, name, definition.Kind, definition.StartLine, definition.EndLine, m.Cyclomatic, m.Cognitive, m.MaxNesting, m.Parameters, m.CodeLines,
+                MaintainabilityIndex(volume, m.Cyclomatic, Math.Max(1, m.CodeLines)));
+            fileFunctions.Add(function);
+            if (m.Cyclomatic > CyclomaticThreshold)
+            {
+                findings.Add(new Finding("complexity/cyclomatic", m.Cyclomatic > 2 * CyclomaticThreshold ? "medium" : "low", file.Path, definition.StartLine,
+                    $"{name} has cyclomatic complexity {m.Cyclomatic} (threshold {CyclomaticThreshold})"));
+            }
+
+            if (m.Cognitive > CognitiveThreshold)
+            {
+                findings.Add(new Finding("complexity/cognitive", m.Cognitive > 2 * CognitiveThreshold ? "medium" : "low", file.Path, definition.StartLine,
+                    $"{name} has cognitive complexity {m.Cognitive} (threshold {CognitiveThreshold})"));
+            }
+        }
+
+        var metrics = file.Metrics ?? new CodeMetrics(file.Lines, file.Lines, 0, 1 + fileFunctions.Sum(f => f.Cyclomatic - 1), fileFunctions.Select(f => f.MaxNesting).DefaultIfEmpty().Max(), 0, fileFunctions.Sum(f => f.Cognitive));
+        var fileVolume = HalsteadVolume(tokens.Hashes, distinct);
+        var quality = new FileQuality(file.Path, file.Language, metrics.Lines, metrics.CodeLines, metrics.CommentLines, metrics.Cyclomatic, metrics.Cognitive, fileFunctions.Count,
+            MaintainabilityIndex(fileVolume, metrics.Cyclomatic, Math.Max(1, metrics.CodeLines)), 0);
+        return new FileReview(findings, fileFunctions, quality, DuplicateDetector.Prepare(file.Path, tokens));
+    }
+
+    private static QualityReport Combine(IReadOnlyList<FileReview> reviewed, CancellationToken cancellationToken)
+    {
+        var duplicates = DuplicateDetector.Find(reviewed.Select(r => r.Duplicates).OfType<DuplicateSource>().ToList(), cancellationToken: cancellationToken);
+        var duplicatedLines = DuplicatedLinesPerFile(duplicates);
+        var findings = reviewed.SelectMany(r => r.Findings).ToList();
+        var functions = reviewed.SelectMany(r => r.Functions).ToList();
+        var fileQualities = reviewed.Select(r => r.Quality).OfType<FileQuality>().Select(q => q with { DuplicatedLines = duplicatedLines.GetValueOrDefault(q.Path) }).ToList();
         foreach (var block in duplicates)
         {
             findings.Add(new Finding("duplication/block", "low", block.Path, block.StartLine,
@@ -132,6 +185,18 @@ public static class QualityAnalyzer
         }
 
         return distinct.Count < 2 ? 0 : total * Math.Log2(distinct.Count);
+    }
+
+    /// <summary>Halstead volume over token hashes (distinct hashes stand for distinct texts); <paramref name="distinct"/> is scratch space.</summary>
+    internal static double HalsteadVolume(ReadOnlySpan<ulong> tokens, HashSet<ulong> distinct)
+    {
+        distinct.Clear();
+        foreach (var token in tokens)
+        {
+            distinct.Add(token);
+        }
+
+        return distinct.Count < 2 ? 0 : tokens.Length * Math.Log2(distinct.Count);
     }
 
     /// <summary>Maintainability index on the 0–100 scale: max(0, (171 − 5.2·ln V − 0.23·CC − 16.2·ln LOC)·100/171).</summary>

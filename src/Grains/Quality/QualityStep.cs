@@ -1,5 +1,6 @@
 // quality (critic): reviews the snapshot's stored files and writes only its report — to the store's
 // analysis reports and as quality.json in the job's report directory. It changes nothing else.
+// Files stream from the store and are reviewed several at a time; only each file's review is kept.
 using System.Globalization;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -20,10 +21,10 @@ public sealed class QualityStep : IDagStep
     private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
-        var files = await store.GetFilesAsync(snapshot, cancellationToken);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var report = QualityAnalyzer.Analyze(files, cancellationToken);
+        var report = await QualityAnalyzer.AnalyzeAsync(store.StreamFilesAsync(snapshot, cancellationToken), cancellationToken: cancellationToken);
         var analyzeSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
         var json = JsonSerializer.Serialize(report, CodeInsights.Json);
         await store.SaveReportAsync(snapshot, ReportKinds.Quality, json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "quality.json"), json, cancellationToken);
@@ -35,6 +36,7 @@ public sealed class QualityStep : IDagStep
             ["security_findings"] = report.Findings.Count(f => f.Rule.StartsWith("secret/", StringComparison.Ordinal) || f.Rule.StartsWith("dangerous/", StringComparison.Ordinal)).ToString(CultureInfo.InvariantCulture),
             ["duplicate_blocks"] = report.Duplicates.Count.ToString(CultureInfo.InvariantCulture),
             ["analyze_seconds"] = analyzeSeconds.ToString("0.00", CultureInfo.InvariantCulture),
+            ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
     }
 }

@@ -11,7 +11,7 @@ public static partial class SecurityScanner
 {
     public const double MinimumSecretEntropy = 3.5;
 
-    private sealed record Rule(string Id, string Severity, string Message, Regex Pattern, string[]? Languages = null);
+    private sealed record Rule(string Id, string Severity, string Message, Regex Pattern, string[]? Languages = null, Regex? Prefilter = null);
 
     private static readonly (string Id, string Name, Regex Pattern)[] KeyFormats =
     [
@@ -37,7 +37,8 @@ public static partial class SecurityScanner
         new("dangerous/shell", "high", "system()/shell_exec() runs a command string in a shell", new Regex(@"(?<![\w>:.])(?:system|shell_exec|passthru|popen)\s*\(", RegexOptions.Compiled), ["php", "c", "cpp", "ruby", "perl"]),
         new("dangerous/shell", "medium", "a shell is started with a command string", new Regex(@"exec\.Command\(\s*""(?:sh|bash|cmd)""", RegexOptions.Compiled), ["go"]),
         new("dangerous/shell", "medium", "Process.Start runs a shell command", new Regex(@"Process\.Start\(\s*""(?:cmd(?:\.exe)?|/bin/(?:ba)?sh|powershell)""", RegexOptions.Compiled), ["csharp"]),
-        new("dangerous/deserialization", "high", "unsafe deserialization of untrusted data", new Regex(@"\b(?:pickle|cPickle|dill|marshal|shelve)\.loads?\s*\(|\byaml\.load\s*\((?![^)]*SafeLoader)|\byaml\.unsafe_load\s*\(", RegexOptions.Compiled), ["python"]),
+        new("dangerous/deserialization", "high", "unsafe deserialization of untrusted data", new Regex(@"\b(?:pickle|cPickle|dill|marshal|shelve)\.loads?\s*\(|\byaml\.load\s*\((?![^)]*SafeLoader)|\byaml\.unsafe_load\s*\(", RegexOptions.Compiled), ["python"],
+            new Regex(@"\b(?:pickle|cPickle|dill|marshal|shelve)\.loads?\s*\(|\byaml\.load\s*\(|\byaml\.unsafe_load\s*\(", RegexOptions.Compiled)),
         new("dangerous/deserialization", "high", "BinaryFormatter/SoapFormatter/NetDataContractSerializer deserialization is unsafe", new Regex(@"\b(?:BinaryFormatter|SoapFormatter|NetDataContractSerializer|LosFormatter|ObjectStateFormatter)\b", RegexOptions.Compiled), ["csharp"]),
         new("dangerous/deserialization", "high", "ObjectInputStream.readObject() deserializes untrusted data", new Regex(@"\bnew\s+ObjectInputStream\s*\(", RegexOptions.Compiled), ["java", "kotlin", "scala"]),
         new("dangerous/deserialization", "high", "unserialize()/Marshal.load deserializes untrusted data", new Regex(@"(?<![\w>:])unserialize\s*\(|\bMarshal\.load\b|\bYAML\.load\s*\(", RegexOptions.Compiled), ["php", "ruby"]),
@@ -46,44 +47,71 @@ public static partial class SecurityScanner
 
     public static IEnumerable<Finding> Scan(StoredFile file)
     {
-        var lines = file.Text.Split('\n');
-        for (var index = 0; index < lines.Length; index++)
+        ArgumentNullException.ThrowIfNull(file);
+        return Scan(file.Path, file.Text, file.Language);
+    }
+
+    /// <summary>
+    /// The findings of one file, line by line. A rule runs on the lines only when it matches somewhere in the whole text:
+    /// every pattern here (lookbehinds and \b included) that matches in a line also matches in the text, so this skips
+    /// only lines it could not report — except the YAML rule's lookahead, whose check is its pattern without it.
+    /// </summary>
+    public static List<Finding> Scan(string path, string text, string language)
+    {
+        var findings = new List<Finding>();
+        var keyFormats = KeyFormats.Where(k => k.Pattern.IsMatch(text)).ToArray();
+        var assignments = SecretAssignmentRegex().IsMatch(text);
+        var rules = DangerousRules.Where(r => (r.Languages is null || r.Languages.Contains(language)) && (r.Prefilter ?? r.Pattern).IsMatch(text)).ToArray();
+        if (keyFormats.Length == 0 && !assignments && rules.Length == 0)
         {
-            var line = lines[index];
-            if (line.Length > 2000)
+            return findings;
+        }
+
+        var lineNumber = 0;
+        foreach (var range in text.AsSpan().Split('\n'))
+        {
+            lineNumber++;
+            if (range.End.GetOffset(text.Length) - range.Start.GetOffset(text.Length) > 2000)
             {
                 continue; // minified or generated: not reviewed line by line
             }
 
-            var lineNumber = index + 1;
-            foreach (var (id, name, pattern) in KeyFormats)
+            var line = text[range];
+            foreach (var (id, name, pattern) in keyFormats)
             {
                 foreach (Match match in pattern.Matches(line))
                 {
-                    yield return new Finding(id, "high", file.Path, lineNumber, $"hard-coded {name} {Mask(match.Value)}");
+                    findings.Add(new Finding(id, "high", path, lineNumber, $"hard-coded {name} {Mask(match.Value)}"));
                 }
             }
 
-            if (KeyFormats.All(k => !k.Pattern.IsMatch(line)) && SecretAssignmentRegex().Match(line) is { Success: true } assignment)
+            if (assignments && keyFormats.All(k => !k.Pattern.IsMatch(line)) && SecretAssignmentRegex().Match(line) is { Success: true } assignment)
             {
                 var value = assignment.Groups["value"].Value;
                 var entropy = Entropy(value);
                 if (entropy >= MinimumSecretEntropy && !LooksLikePlaceholder(value))
                 {
-                    yield return new Finding("secret/high-entropy-assignment", "high", file.Path, lineNumber,
-                        $"hard-coded secret in '{assignment.Groups["name"].Value}' {Mask(value)} (entropy {entropy:0.0} bits per character)");
+                    findings.Add(new Finding("secret/high-entropy-assignment", "high", path, lineNumber,
+                        $"hard-coded secret in '{assignment.Groups["name"].Value}' {Mask(value)} (entropy {entropy:0.0} bits per character)"));
                 }
             }
 
-            var code = StripLineComment(line, file.Language);
-            foreach (var rule in DangerousRules)
+            if (rules.Length == 0)
             {
-                if ((rule.Languages is null || rule.Languages.Contains(file.Language)) && rule.Pattern.IsMatch(code))
+                continue;
+            }
+
+            var code = StripLineComment(line, language);
+            foreach (var rule in rules)
+            {
+                if (rule.Pattern.IsMatch(code))
                 {
-                    yield return new Finding(rule.Id, rule.Severity, file.Path, lineNumber, rule.Message);
+                    findings.Add(new Finding(rule.Id, rule.Severity, path, lineNumber, rule.Message));
                 }
             }
         }
+
+        return findings;
     }
 
     /// <summary>Shows the first four characters and the length only.</summary>

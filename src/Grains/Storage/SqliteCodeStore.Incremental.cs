@@ -130,7 +130,7 @@ public sealed partial class SqliteCodeStore
         ArgumentNullException.ThrowIfNull(changes);
         var affected = JsonSerializer.Serialize(changes.Paths);
         var upserted = JsonSerializer.Serialize(changes.Upserted.Select(f => f.Path));
-        var words = changes.Chunks.Select(c => SplitIdentifiers(c.Text + " " + c.Path)).ToList();
+        var words = IdentifierWords.SplitAll(changes.Chunks);
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -194,7 +194,7 @@ public sealed partial class SqliteCodeStore
                 }
             }
 
-            await InsertChunksAsync(connection, transaction, changes.SnapshotId, changes.Chunks, words, cancellationToken).ConfigureAwait(false);
+            await InsertChunkRowsAsync(connection, transaction, changes.SnapshotId, changes.Chunks, words, cancellationToken).ConfigureAwait(false);
 
             var after = await CountPathsAsync(connection, transaction, changes.SnapshotId, affected, cancellationToken).ConfigureAwait(false);
             var stats = JsonSerializer.Deserialize<SnapshotStats>(statsJson, StatsJsonOptions)!.Apply(before, after);
@@ -207,40 +207,6 @@ public sealed partial class SqliteCodeStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return stats;
         }, cancellationToken);
-    }
-
-    private static async Task InsertChunksAsync(SqliteConnection connection, SqliteTransaction transaction, string snapshotId, IReadOnlyList<CodeChunk> chunks, IReadOnlyList<string> words, CancellationToken cancellationToken)
-    {
-        await using var insert = connection.Command(
-            """
-            INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
-            VALUES ($s, $path, $language, $symbol, $kind, $start, $end, $text, $words) RETURNING chunk_id
-            """, transaction);
-        insert.With("$s", snapshotId);
-        var path = insert.Parameters.Add("$path", SqliteType.Text);
-        var language = insert.Parameters.Add("$language", SqliteType.Text);
-        var symbol = insert.Parameters.Add("$symbol", SqliteType.Text);
-        var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-        var start = insert.Parameters.Add("$start", SqliteType.Integer);
-        var end = insert.Parameters.Add("$end", SqliteType.Integer);
-        var text = insert.Parameters.Add("$text", SqliteType.Text);
-        var chunkWords = insert.Parameters.Add("$words", SqliteType.Text);
-        await using var index = connection.Command(
-            "INSERT INTO chunks_fts(rowid, text, path, symbol, words) VALUES ($id, $text, $path, $symbol, $words)", transaction);
-        var indexId = index.Parameters.Add("$id", SqliteType.Integer);
-        var indexText = index.Parameters.Add("$text", SqliteType.Text);
-        var indexPath = index.Parameters.Add("$path", SqliteType.Text);
-        var indexSymbol = index.Parameters.Add("$symbol", SqliteType.Text);
-        var indexWords = index.Parameters.Add("$words", SqliteType.Text);
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            var chunk = chunks[i];
-            (path.Value, language.Value, symbol.Value, kind.Value) = (chunk.Path, chunk.Language, (object?)chunk.Symbol ?? DBNull.Value, (object?)chunk.Kind ?? DBNull.Value);
-            (start.Value, end.Value, text.Value, chunkWords.Value) = (chunk.StartLine, chunk.EndLine, chunk.Text, words[i]);
-            indexId.Value = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            (indexText.Value, indexPath.Value, indexSymbol.Value, indexWords.Value) = (chunk.Text, chunk.Path, chunk.Symbol ?? string.Empty, words[i]);
-            await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
     }
 
     // Counts over the given paths of a snapshot (all of it when pathsJson is null).

@@ -301,8 +301,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             await using (var command = connection.Command(
                 """
                 SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-                JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
-                WHERE d.snapshot_id = $s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+                WHERE d.snapshot_id = $s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
                 """).With("$s", snapshotId))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -350,7 +349,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        var words = chunks.Select(c => SplitIdentifiers(c.Text + " " + c.Path)).ToList();
+        var words = IdentifierWords.SplitAll(chunks);
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -366,7 +365,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await InsertChunksAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
+            await InsertChunkRowsAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
@@ -537,22 +536,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     }
 
     /// <summary>Every identifier of the text split into lower-case words: "parseFile HTTPServer snake_case" → "parse file http server snake case".</summary>
-    internal static string SplitIdentifiers(string text)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match identifier in TermRegex().Matches(text))
-        {
-            foreach (Match word in WordRegex().Matches(identifier.Value))
-            {
-                if (word.Length > 1 || char.IsDigit(word.Value[0]))
-                {
-                    words.Add(word.Value.ToLowerInvariant());
-                }
-            }
-        }
-
-        return string.Join(' ', words);
-    }
+    internal static string SplitIdentifiers(string text) => IdentifierWords.Split(text);
 
     private static string BuildMatch(IReadOnlyList<string> terms, string separator, bool prefix) =>
         string.Join(separator, terms.Select(t => "\"" + t + "\"" + (prefix ? "*" : string.Empty)));
@@ -635,10 +619,6 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
 
     [GeneratedRegex(@"[\p{L}\p{N}_]+")]
     private static partial Regex TermRegex();
-
-    // Words inside an identifier: acronyms (HTTP in HTTPServer), Capitalised words, lower-case runs, digit runs.
-    [GeneratedRegex(@"\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?\p{Ll}+|\p{Lu}+|\p{N}+")]
-    private static partial Regex WordRegex();
 
     private const string Schema =
         """

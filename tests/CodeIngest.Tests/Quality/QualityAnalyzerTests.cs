@@ -2,6 +2,7 @@ using System.Text.Json;
 using CodeIngest.Graph;
 using CodeIngest.Parsing;
 using CodeIngest.Quality;
+using CodeIngest.Storage;
 using Xunit;
 using static CodeIngest.Tests.Graph.GraphFiles;
 
@@ -83,6 +84,50 @@ public sealed class QualityAnalyzerTests
         Assert.Contains(report.Findings, f => f.Rule == "duplication/block" && f.Path == "b.py" && f.Line == 4);
         Assert.Equal(15, report.Files.Single(f => f.Path == "b.py").DuplicatedLines);
         Assert.True(report.Breakdown.Duplication < 100);
+    }
+
+    [Fact]
+    public void Winnowing_finds_a_block_copied_across_files_and_within_one_file_with_exact_lines()
+    {
+        var block = string.Join('\n', Enumerable.Range(0, 15).Select(i => $"    result_{i} = compute(values[{i}], factor_{i}) + offset"));
+        var inner = string.Join('\n', Enumerable.Range(0, 6).Select(i => $"    log.write(record_{i}.name, record_{i}.size * {i})"));
+        var x = File("x.py", "python", "import os\n\ndef alpha():\n" + block + "\n    print(1)\n");
+        var y = File("y.py", "python", "def beta(a, b):\n    z = a * b\n" + block + "\n    return z\n");
+        var z = File("z.py", "python", "def one():\n    a = 1\n" + inner + "\n    b = 2\ndef two():\n    c = 3\n" + inner + "\n    d = 4\n");
+        var report = QualityAnalyzer.Analyze([x, y, z], Ct);
+
+        // Reported once, in the later place, from its first token to its last.
+        Assert.Equal(
+            [
+                new DuplicateBlock("y.py", 3, 17, "x.py", 4, 18, CodeTokenizer.Tokenize(block, "python").Count),
+                new DuplicateBlock("z.py", 12, 17, "z.py", 3, 8, CodeTokenizer.Tokenize(inner, "python").Count),
+            ],
+            report.Duplicates);
+        Assert.Equal([0, 15, 6], report.Files.Select(f => f.DuplicatedLines));
+
+        // Shorter than ShingleTokens tokens is not a block, even when it spans many lines.
+        var shortBlock = string.Join('\n', Enumerable.Range(0, 8).Select(i => $"    v{i} = {i}"));
+        Assert.Empty(QualityAnalyzer.Analyze([File("p.py", "python", "q = 1\n" + shortBlock + "\n"), File("r.py", "python", "s = 2\n" + shortBlock + "\n")], Ct).Duplicates);
+    }
+
+    [Fact]
+    public async Task Streaming_review_equals_the_in_memory_review()
+    {
+        var block = string.Join('\n', Enumerable.Range(0, 12).Select(i => $"    total = total + values[{i}] * weight_{i}"));
+        var tangled = new CodeMetrics(40, 38, 2, 14, 5, 3, 22);
+        StoredFile[] files =
+        [
+            File("a.py", "python", "def first(values):\n    total = 0\n" + block + "\n    return total\n"),
+            File("b.py", "python", "x = eval(s)\ndef second(values):\n    total = 0\n" + block + "\n    return total\n", [Def("second", "function", 2, 16, metrics: tangled)]),
+            File("conf.json", "json", $"{{\"key\": \"{AwsKey}\"}}"),
+            File("settings.py", "python", $"db_password = \"{Password}\"\n"),
+        ];
+
+        var expected = JsonSerializer.Serialize(QualityAnalyzer.Analyze(files, Ct), CodeInsights.Json);
+        var streamed = JsonSerializer.Serialize(await QualityAnalyzer.AnalyzeAsync(files.ToAsyncEnumerable(), parallelism: 3, Ct), CodeInsights.Json);
+        Assert.Equal(expected, streamed);
+        Assert.Contains("\"duplication/block\"", streamed);
+        Assert.Contains("\"secret/aws-access-key\"", streamed);
     }
 
     [Fact]

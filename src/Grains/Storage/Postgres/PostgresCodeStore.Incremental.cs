@@ -121,21 +121,7 @@ public sealed partial class PostgresCodeStore
 
             if (changes.Chunks.Count > 0)
             {
-                var chunks = changes.Chunks;
-                await using var insert = Command(connection, transaction,
-                    """
-                    INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
-                    SELECT @s, c.path, c.language, c.symbol, c.kind, c.start_line, c.end_line, c.text, c.words
-                    FROM unnest(@paths, @languages, @symbols, @kinds, @starts, @ends, @texts, @words) WITH ORDINALITY
-                        AS c(path, language, symbol, kind, start_line, end_line, text, words, n)
-                    ORDER BY c.n
-                    """).Text("s", changes.SnapshotId)
-                    .Paths("paths", chunks.Select(c => c.Path).ToList()).Paths("languages", chunks.Select(c => c.Language).ToList())
-                    .Paths("symbols", chunks.Select(c => c.Symbol).ToList()).Paths("kinds", chunks.Select(c => c.Kind).ToList())
-                    .Paths("texts", chunks.Select(c => c.Text).ToList()).Paths("words", chunks.Select(c => SqliteCodeStore.SplitIdentifiers(c.Text + " " + c.Path)).ToList());
-                insert.Parameters.Add(new NpgsqlParameter<int[]>("starts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = chunks.Select(c => c.StartLine).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter<int[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = chunks.Select(c => c.EndLine).ToArray() });
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await InsertChunkRowsAsync(connection, transaction, changes.SnapshotId, changes.Chunks, IdentifierWords.SplitAll(changes.Chunks), cancellationToken).ConfigureAwait(false);
             }
 
             var after = await CountPathsAsync(connection, transaction, changes.SnapshotId, affected, cancellationToken).ConfigureAwait(false);

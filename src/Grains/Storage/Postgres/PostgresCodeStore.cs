@@ -200,8 +200,7 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
         var definitions = (await QueryAsync(
             """
             SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
-            WHERE d.snapshot_id = @s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
+            WHERE d.snapshot_id = @s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = @s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
             """,
             c => c.Text("s", snapshotId),
             r => (Path: r.GetString(0), Definition: new Definition(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6))),
@@ -229,7 +228,7 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunks);
-        var prepared = chunks.Select(c => (Chunk: c, Words: SqliteCodeStore.SplitIdentifiers(c.Text + " " + c.Path))).ToList();
+        var words = IdentifierWords.SplitAll(chunks);
         return InTransactionAsync(async (connection, transaction) =>
         {
             await using (var delete = Command(connection, transaction, "DELETE FROM chunks WHERE snapshot_id = @s").Text("s", snapshotId))
@@ -237,28 +236,12 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (prepared.Count == 0)
+            if (chunks.Count == 0)
             {
                 return;
             }
 
-            await using var insert = Command(connection, transaction,
-                """
-                INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
-                SELECT @s, c.path, c.language, c.symbol, c.kind, c.start_line, c.end_line, c.text, c.words
-                FROM unnest(@paths, @languages, @symbols, @kinds, @starts, @ends, @texts, @words) WITH ORDINALITY
-                    AS c(path, language, symbol, kind, start_line, end_line, text, words, n)
-                ORDER BY c.n
-                """).Text("s", snapshotId);
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => Clean(p.Chunk.Path)).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("languages", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => p.Chunk.Language).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string?[]>("symbols", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => p.Chunk.Symbol is { } s ? Clean(s) : null).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string?[]>("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => p.Chunk.Kind).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<int[]>("starts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = prepared.Select(p => p.Chunk.StartLine).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<int[]>("ends", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = prepared.Select(p => p.Chunk.EndLine).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("texts", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => Clean(p.Chunk.Text)).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]>("words", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = prepared.Select(p => p.Words).ToArray() });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await InsertChunkRowsAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 

@@ -1,0 +1,135 @@
+// SQLite part of the streaming store methods (ICodeStore.Streaming.cs). Files are read by one open reader in
+// path order; chunk batches go in with one prepared row insert reused per batch and the batch's lexical index
+// entries added by one INSERT … SELECT over the new rows, all in one transaction.
+using System.Runtime.CompilerServices;
+using CodeIngest.Parsing;
+using Microsoft.Data.Sqlite;
+
+namespace CodeIngest.Storage;
+
+public sealed partial class SqliteCodeStore
+{
+    public async IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
+
+        // Rows written before parse data was stored keep their definitions in the definitions table (none in new stores);
+        // each file's parse_data is tested once, not once per definition row.
+        var legacy = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
+        await using (var command = connection.Command(
+            """
+            SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
+            WHERE d.snapshot_id = $s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL)
+            ORDER BY d.path, d.ordinal
+            """).With("$s", snapshotId))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var path = reader.GetString(0);
+                if (!legacy.TryGetValue(path, out var list))
+                {
+                    legacy[path] = list = [];
+                }
+
+                list.Add(new Definition(reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+            }
+        }
+
+        await using var files = connection.Command(
+            """
+            SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
+            FROM snapshot_files f JOIN contents c ON c.hash = f.hash
+            WHERE f.snapshot_id = $s ORDER BY f.path
+            """).With("$s", snapshotId);
+        await using var rows = await files.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var path = rows.GetString(0);
+            var data = ParseOutlineJsonContext.Read(rows.GetNullableString(6));
+            yield return new StoredFile(path, rows.GetString(1), rows.GetString(2), rows.GetInt32(3), rows.GetNullableString(4),
+                (IReadOnlyList<Definition>?)data?.Definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), rows.GetString(5), [], data?.Metrics);
+        }
+    }
+
+    public Task ClearChunksAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // External-content FTS5: remove the old rows from the index with the 'delete' command before the rows themselves.
+            await using (var delete = connection.Command(
+                """
+                INSERT INTO chunks_fts(chunks_fts, rowid, text, path, symbol, words)
+                    SELECT 'delete', chunk_id, text, path, COALESCE(symbol, ''), words FROM chunks WHERE snapshot_id = $s;
+                DELETE FROM chunks WHERE snapshot_id = $s;
+                """, transaction).With("$s", snapshotId))
+            {
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task AppendChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        if (chunks.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var words = IdentifierWords.SplitAll(chunks);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await InsertChunkRowsAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Inserts the chunk rows with one prepared statement, then indexes exactly those rows with one statement.</summary>
+    private static async Task InsertChunkRowsAsync(SqliteConnection connection, SqliteTransaction transaction, string snapshotId, IReadOnlyList<CodeChunk> chunks, IReadOnlyList<string> words, CancellationToken cancellationToken)
+    {
+        long before;
+        await using (var max = connection.Command("SELECT COALESCE(MAX(chunk_id), 0) FROM chunks", transaction))
+        {
+            before = (long)(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        // New rowids are above every existing one (the write lock is held), so the batch is exactly the rows past `before`.
+        await using (var insert = connection.Command(
+            """
+            INSERT INTO chunks(snapshot_id, path, language, symbol, kind, start_line, end_line, text, words)
+            VALUES ($s, $path, $language, $symbol, $kind, $start, $end, $text, $words)
+            """, transaction))
+        {
+            insert.With("$s", snapshotId);
+            var path = insert.Parameters.Add("$path", SqliteType.Text);
+            var language = insert.Parameters.Add("$language", SqliteType.Text);
+            var symbol = insert.Parameters.Add("$symbol", SqliteType.Text);
+            var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+            var start = insert.Parameters.Add("$start", SqliteType.Integer);
+            var end = insert.Parameters.Add("$end", SqliteType.Integer);
+            var text = insert.Parameters.Add("$text", SqliteType.Text);
+            var chunkWords = insert.Parameters.Add("$words", SqliteType.Text);
+            insert.Prepare();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                var chunk = chunks[i];
+                (path.Value, language.Value, symbol.Value, kind.Value) = (chunk.Path, chunk.Language, (object?)chunk.Symbol ?? DBNull.Value, (object?)chunk.Kind ?? DBNull.Value);
+                (start.Value, end.Value, text.Value, chunkWords.Value) = (chunk.StartLine, chunk.EndLine, chunk.Text, words[i]);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using var index = connection.Command(
+            """
+            INSERT INTO chunks_fts(rowid, text, path, symbol, words)
+            SELECT chunk_id, text, path, COALESCE(symbol, ''), words FROM chunks WHERE chunk_id > $before ORDER BY chunk_id
+            """, transaction).With("$before", before);
+        await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
