@@ -147,10 +147,15 @@ public sealed class WatchRefreshTests
             Assert.Contains("quality", failure.Error);
             Assert.Equal("app/main.py", failure.Detail);
 
-            // The change stays searchable; the quality report still describes the tree before it.
+            // The change stays searchable; the refresh stopped at the failed node (the summary was not rewritten).
             Assert.Contains(await store.SearchAsync("refresh_probe", repo, 5, Ct), h => h.Path == "app/main.py");
             Assert.Contains(await store.FindSymbolsAsync("refresh_probe", repo, null, 5, Ct), s => s.Path == "app/main.py");
-            Assert.DoesNotContain("refresh_probe", await store.GetReportAsync(snapshot, ReportKinds.Quality, Ct));
+            var job = await new CodeIngestClient(cluster.Client).GetJobAsync(applied.JobId!);
+            Assert.Equal(JobStatus.Failed, job.Status);
+            Assert.Equal(NodeStatus.Completed, job.Nodes.Single(n => n.Id == "apply").Status);
+            Assert.Equal(NodeStatus.Failed, job.Nodes.Single(n => n.Id == "quality").Status);
+            Assert.True(job.Nodes.Single(n => n.Id == "quality").Attempts > 1, "the failed refresh node was retried");
+            Assert.Equal(NodeStatus.Skipped, job.Nodes.Single(n => n.Id == "summarize").Status);
 
             // The folder is back: the next batch (another file) refreshes the whole analysis, the missed change included.
             File.Delete(reports);
