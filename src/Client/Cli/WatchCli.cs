@@ -82,6 +82,7 @@ internal static class WatchCli
         {
             WatchEventTypes.Completed => $"{at} {e.Change,-9} {e.Path}{(e.Detail is null ? "" : $" ({e.Detail})")}  {e.LatencyMs:0} ms{(e.Error is null ? "" : $"  ({e.Error})")}",
             WatchEventTypes.Failed => $"{at} failed    {e.Path ?? e.Directory}: {e.Error}",
+            WatchEventTypes.AnalysisFailed => $"{at} analysis  {e.Directory}: {e.Error}",
             WatchEventTypes.Ingested => $"{at} ingested  {e.Directory}: {e.Detail} in {e.LatencyMs / 1000:0.0} s",
             _ => $"{at} {e.Type,-9} {e.Directory}",
         };

@@ -23,6 +23,10 @@ public interface IIngestionJobGrain : IGrainWithStringKey
     /// <summary>Called by node grains on each transition of a node.</summary>
     [Alias("ReportNode")]
     Task ReportNodeAsync(NodeReport report);
+
+    /// <summary>Returns the job's status once it has finished, or once <paramref name="nodeId"/> (when given) has finished, or after <paramref name="maxWait"/>.</summary>
+    [Alias("WaitForFinish"), Orleans.Concurrency.AlwaysInterleave]
+    Task<JobView> WaitForFinishAsync(TimeSpan maxWait, string? nodeId = null);
 }
 
 /// <summary>One node of one job: runs its step with timeout, retries and backoff. Keyed "{jobId}/{nodeId}".</summary>

@@ -22,6 +22,13 @@ public static class WatchEventTypes
 
     /// <summary>A directory is no longer watched.</summary>
     public const string Stopped = "stopped";
+
+    /// <summary>
+    /// Changes were applied (their completed events came first) but refreshing the graph, quality or summary afterwards
+    /// failed: Error names the node and why, Detail lists the applied paths. The changes stay searchable; the analysis
+    /// describes the snapshot as it was before them until the next applied batch refreshes it.
+    /// </summary>
+    public const string AnalysisFailed = "analysis-failed";
 }
 
 /// <summary>How a completed path changed: added, changed, removed, skipped (now skipped by discovery), unchanged (same bytes) or ignored.</summary>

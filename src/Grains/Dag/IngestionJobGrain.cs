@@ -47,6 +47,9 @@ public sealed partial class IngestionJobGrain(
     private const string ResumeReminder = "resume";
     private IGrainTimer? _timeoutTimer;
 
+    // Callers waiting for the job (or one of its nodes) to finish: completed on every transition that could satisfy them.
+    private readonly List<(string? NodeId, TaskCompletionSource Done)> _waiters = [];
+
     private string JobId => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -84,15 +87,55 @@ public sealed partial class IngestionJobGrain(
             n => n.Id,
             n => new NodeView(n.Id, n.Step, n.Role, NodeStatus.Pending, 0, null, null, null, [], 0, null),
             StringComparer.Ordinal);
+        // One write records the start and the first nodes' dispatch (the nodes persist their own attempts).
+        var ready = MarkReadyNodesRunning();
         await PersistAsync();
-        await this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod);
         ArmTimeoutTimer();
         Log.JobStarted(logger, JobId, spec.Name, spec.Nodes.Length);
-        await DispatchReadyNodesAsync();
+
+        // The resume reminder is registered while the first nodes start (both only after the state is durable).
+        await Task.WhenAll(ready.Select(n => StartNodeAsync(n.Id)).Append(this.RegisterOrUpdateReminder(ResumeReminder, options.Value.ResumeCheckPeriod, options.Value.ResumeCheckPeriod)));
         return View();
     }
 
     public Task<JobView> GetStatusAsync() => Task.FromResult(View());
+
+    public async Task<JobView> WaitForFinishAsync(TimeSpan maxWait, string? nodeId = null)
+    {
+        if (!IsWaitOver(nodeId))
+        {
+            var waiter = (nodeId, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _waiters.Add(waiter);
+            try
+            {
+                await waiter.Item2.Task.WaitAsync(maxWait);
+            }
+            catch (TimeoutException)
+            {
+            }
+            finally
+            {
+                _waiters.Remove(waiter);
+            }
+        }
+
+        return View();
+    }
+
+    private bool IsWaitOver(string? nodeId) =>
+        state.State.Spec is null || IsFinished
+        || (nodeId is not null && state.State.Nodes.TryGetValue(nodeId, out var node) && node.Status is NodeStatus.Completed or NodeStatus.Failed or NodeStatus.Skipped);
+
+    private void ReleaseWaiters()
+    {
+        foreach (var (nodeId, done) in _waiters.ToList())
+        {
+            if (IsWaitOver(nodeId))
+            {
+                done.TrySetResult();
+            }
+        }
+    }
 
     public async Task<JobView> CancelAsync()
     {
@@ -137,8 +180,9 @@ public sealed partial class IngestionJobGrain(
         };
         s.Nodes[report.NodeId] = updated;
 
-        // A progress report of the same attempt is not a transition: keep it in memory only.
-        if (report.Status == node.Status && report.Attempts == node.Attempts && report.Status == NodeStatus.Running)
+        // A progress report of the same attempt is not a transition, and neither is the first attempt of a node the job
+        // already recorded as running when it dispatched it (the node persists its own attempt count): memory only.
+        if (report.Status == NodeStatus.Running && ((node.Status == NodeStatus.Running && report.Attempts == node.Attempts) || (node.Attempts == 0 && report.Attempts <= 1)))
         {
             return;
         }
@@ -153,8 +197,11 @@ public sealed partial class IngestionJobGrain(
                 }
                 else
                 {
+                    // One write records the completion and the dispatch of the nodes it unblocked.
+                    var ready = MarkReadyNodesRunning();
                     await PersistAsync();
-                    await DispatchReadyNodesAsync();
+                    ReleaseWaiters();
+                    await Task.WhenAll(ready.Select(n => StartNodeAsync(n.Id)));
                 }
 
                 break;
@@ -202,28 +249,35 @@ public sealed partial class IngestionJobGrain(
 
     private async Task DispatchReadyNodesAsync()
     {
-        var s = state.State;
-        if (IsFinished)
-        {
-            return;
-        }
-
-        var ready = s.Spec!.Nodes
-            .Where(n => s.Nodes[n.Id].Status == NodeStatus.Pending && n.DependsOn.All(d => s.Nodes[d].Status == NodeStatus.Completed))
-            .ToList();
+        var ready = MarkReadyNodesRunning();
         if (ready.Count == 0)
         {
             return;
         }
 
+        await PersistAsync();
+        await Task.WhenAll(ready.Select(n => StartNodeAsync(n.Id)));
+    }
+
+    // Marks the pending nodes whose dependencies completed as running (in memory; the caller persists, then starts them).
+    private List<DagNodeSpec> MarkReadyNodesRunning()
+    {
+        var s = state.State;
+        if (IsFinished)
+        {
+            return [];
+        }
+
+        var ready = s.Spec!.Nodes
+            .Where(n => s.Nodes[n.Id].Status == NodeStatus.Pending && n.DependsOn.All(d => s.Nodes[d].Status == NodeStatus.Completed))
+            .ToList();
         var now = DateTimeOffset.UtcNow;
         foreach (var node in ready)
         {
             s.Nodes[node.Id] = s.Nodes[node.Id] with { Status = NodeStatus.Running, StartedAt = now };
         }
 
-        await PersistAsync();
-        await Task.WhenAll(ready.Select(n => StartNodeAsync(n.Id)));
+        return ready;
     }
 
     private async Task StartNodeAsync(string nodeId)
@@ -294,6 +348,7 @@ public sealed partial class IngestionJobGrain(
         _timeoutTimer?.Dispose();
         _timeoutTimer = null;
         await PersistAsync();
+        ReleaseWaiters();
         Log.JobFinished(logger, JobId, status, error);
         await Task.WhenAll(toCancel.Select(async id =>
         {

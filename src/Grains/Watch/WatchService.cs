@@ -77,7 +77,7 @@ public sealed partial class WatchService(
             var jobId = "watch-ingest-" + NewId();
             var job = grains.GetGrain<IIngestionJobGrain>(jobId);
             await job.StartAsync(IngestionPipeline.Build(source, null, ingestionOptions.Value));
-            var view = await WaitAsync(job, TimeSpan.FromMilliseconds(100));
+            var view = await WaitAsync(job);
             var report = IngestionReport.From(view);
             var detail = $"{report.Files} files: {report.FilesUnchanged} unchanged, {report.FilesChanged} changed, {report.FilesAdded} added, {report.FilesRemoved} removed";
             await PublishAsync([view.Status == JobStatus.Completed
@@ -102,7 +102,7 @@ public sealed partial class WatchService(
         {
             var job = grains.GetGrain<IIngestionJobGrain>(jobId);
             await job.StartAsync(FileUpdatePipeline.Build(root, source.RepoId, [.. batch.Select(c => c.Path)], watchOptions.Value, ingestionOptions.Value));
-            var view = await WaitAsync(job, TimeSpan.FromMilliseconds(2));
+            var view = await WaitAsync(job);
             var done = DateTimeOffset.UtcNow;
             var first = batch.Min(c => c.FirstSeen);
             double Latency(string path) => (done - (batch.FirstOrDefault(c => c.Path == path)?.FirstSeen ?? first)).TotalMilliseconds;
@@ -113,6 +113,12 @@ public sealed partial class WatchService(
                     : view.Nodes.FirstOrDefault(n => n.Error is not null) is { } failed ? $"applied, but refreshing the analysis failed: {failed.Id}: {failed.Error}" : $"applied, but the file DAG ended {view.Status}";
                 var plan = ChangePlan.From(view.Nodes.First(n => n.Id == "detect").Result);
                 events = [.. plan.Changes.Select(c => new WatchEvent(WatchEventTypes.Completed, root, source.RepoId, c.Path, c.Change, jobId, analysis, Latency(c.Path), done, c.Reason))];
+                if (analysis is not null)
+                {
+                    // The error event of the refresh: the changes stay applied; the next applied batch refreshes the analysis again.
+                    events.Add(new WatchEvent(WatchEventTypes.AnalysisFailed, root, source.RepoId, null, null, jobId, analysis, (done - first).TotalMilliseconds, done,
+                        string.Join(", ", plan.Changes.Where(c => c.Change is not WatchChanges.Unchanged and not WatchChanges.Ignored).Select(c => c.Path))));
+                }
             }
             else
             {
@@ -128,17 +134,16 @@ public sealed partial class WatchService(
         await PublishAsync([.. events]);
     }
 
-    private static async Task<JobView> WaitAsync(IIngestionJobGrain job, TimeSpan poll)
+    // The job answers when it finishes (no polling); the wait is renewed below the grain call timeout.
+    private static async Task<JobView> WaitAsync(IIngestionJobGrain job)
     {
         while (true)
         {
-            var view = await job.GetStatusAsync();
+            var view = await job.WaitForFinishAsync(TimeSpan.FromSeconds(20));
             if (view.IsFinished)
             {
                 return view;
             }
-
-            await Task.Delay(poll);
         }
     }
 
