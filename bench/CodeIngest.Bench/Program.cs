@@ -1,5 +1,5 @@
 // Benchmarks. Usage:
-//   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo,
+//   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo, job cancelled after parse,
 //                                  SQLite store) against raw tree-sitter loops on the same files
 //   CodeIngest.Bench api <base-url> <token> [rates] [seconds]
 //                                  REST dispatch/status latency at fixed request rates (run by bench/api-latency.sh)
@@ -15,6 +15,7 @@
 //                                  under the watcher, against a full ingest and a re-ingest of the same tree
 using CodeIngest.Bench;
 using CodeIngest.Client;
+using CodeIngest.Dag;
 using CodeIngest.Parsing;
 using CodeIngest.Storage;
 
@@ -56,23 +57,45 @@ static async Task<int> RunParseAsync(string directory)
     //    fans batches out to parse grains and stores every result in SQLite.
     var data = Directory.CreateTempSubdirectory("codeingest-bench-").FullName;
     string jobId;
-    TimeSpan parseStage, wholeJob;
+    TimeSpan parseStage, upToParse;
+    TimeSpan? stageCpuStart = null, stageCpu = null;
     int parsedFiles;
     await using (var cluster = await EmbeddedCluster.StartAsync(data))
     {
         var started = await cluster.Client.StartIngestionAsync(directory);
-        var view = await cluster.Client.WaitForJobAsync(started.JobId, pollInterval: TimeSpan.FromMilliseconds(100));
-        if (!view.IsFinished || view.Error is not null)
+        // CPU time of this process while the parse node runs (sampled at each 100 ms poll): the stage's
+        // cost independent of what else the machine runs, next to the raw loops' CPU time.
+        var view = await cluster.Client.WaitForJobAsync(
+            started.JobId,
+            onUpdate: v =>
+            {
+                var node = v.Nodes.Single(n => n.Id == "parse");
+                if (node.StartedAt is not null && stageCpuStart is null)
+                {
+                    stageCpuStart = ProcessCpu();
+                }
+
+                if (node.FinishedAt is not null && stageCpuStart is not null && stageCpu is null)
+                {
+                    stageCpu = ProcessCpu() - stageCpuStart;
+
+                    // The stages after parse (graph, quality, index, summaries) are not measured here.
+                    _ = cluster.Client.CancelJobAsync(v.JobId);
+                }
+            },
+            pollInterval: TimeSpan.FromMilliseconds(100));
+        var parse = view.Nodes.Single(n => n.Id == "parse");
+        if (parse.Status != NodeStatus.Completed)
         {
-            Console.Error.WriteLine($"ingestion failed: {view.Error}");
+            Console.Error.WriteLine($"the parse stage did not complete ({parse.Status}): {parse.Error ?? view.Error}");
             return 1;
         }
 
         jobId = view.JobId;
-        var parse = view.Nodes.Single(n => n.Id == "parse");
         parseStage = parse.FinishedAt!.Value - parse.StartedAt!.Value;
-        wholeJob = view.FinishedAt!.Value - view.StartedAt!.Value;
+        upToParse = parse.FinishedAt!.Value - view.StartedAt!.Value;
         parsedFiles = int.Parse(parse.Result["files_parsed"], System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"parse node: {string.Join(", ", parse.Result.Where(r => r.Key.EndsWith("_seconds", StringComparison.Ordinal) || r.Key is "batches" or "files_with_errors").Select(r => $"{r.Key}={r.Value}"))}");
     }
 
     // 2. The yardstick: the same files (exactly those discovery accepted), parsed and tag-queried
@@ -83,21 +106,48 @@ static async Task<int> RunParseAsync(string directory)
     var bytes = files.Sum(f => (long)f.Item3.Length);
     Console.WriteLine($"files: {files.Count} ({bytes / 1e6:0.0} MB) accepted by discovery; {parsedFiles} parsed by the stage");
 
+    Console.WriteLine();
+    Console.WriteLine("| language | files | MB |");
+    Console.WriteLine("|---|---|---|");
+    foreach (var group in files.GroupBy(f => f.Item2).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+    {
+        Console.WriteLine($"| {group.Key} | {group.Count()} | {group.Sum(f => (long)f.Item3.Length) / 1e6:0.0} |");
+    }
+
     var warmup = files.Take(Math.Min(200, files.Count)).ToList();
     ParseBench.RawTreeSitterLoop(warmup);
+    var cpu = ProcessCpu();
     var raw1 = ParseBench.RawTreeSitterLoop(files);
+    var raw1Cpu = ProcessCpu() - cpu;
+    cpu = ProcessCpu();
     var rawN = RawParallel(files, threads);
+    var rawNCpu = ProcessCpu() - cpu;
+    cpu = ProcessCpu();
     var service = ParseBench.ParserServiceLoop(files, threads);
+    var serviceCpu = ProcessCpu() - cpu;
 
     Console.WriteLine();
-    Console.WriteLine("| loop | threads | files | seconds | files/s | MB/s | vs raw (same threads) |");
-    Console.WriteLine("|---|---|---|---|---|---|---|");
-    Row("raw tree-sitter parse + tags query", 1, raw1.Files, raw1.Elapsed, bytes, null);
-    Row("raw tree-sitter parse + tags query", threads, rawN.Files, rawN.Elapsed, bytes, null);
-    Row("TreeSitterParser.Parse (predicates, dedupe, records)", threads, service.Files, service.Elapsed, bytes, rawN);
-    Row("parse stage (Orleans fan-out + SQLite writes)", threads, parsedFiles, parseStage, bytes, rawN);
+    Console.WriteLine("| loop | threads | files | seconds | files/s | MB/s | vs raw (same threads) | CPU s | files per CPU s | vs raw, CPU |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+    Row("raw tree-sitter parse + tags query", 1, raw1.Files, raw1.Elapsed, raw1Cpu, bytes, null);
+    Row("raw tree-sitter parse + tags query", threads, rawN.Files, rawN.Elapsed, rawNCpu, bytes, null);
+    Row("TreeSitterParser.Parse (predicates, dedupe, records)", threads, service.Files, service.Elapsed, serviceCpu, bytes, (rawN.Files, rawN.Elapsed, rawNCpu));
+    Row("parse stage (Orleans fan-out + SQLite writes)", threads, parsedFiles, parseStage, stageCpu, bytes, (rawN.Files, rawN.Elapsed, rawNCpu));
+    var ctags = RunCtags(directory, files.Select(f => f.Item1).ToList());
+    if (ctags is { } tags)
+    {
+        Console.WriteLine($"| universal-ctags (`{tags.Command}`), same files | 1 | {files.Count} | {tags.Elapsed.TotalSeconds:0.00} | {files.Count / tags.Elapsed.TotalSeconds:0} | {bytes / 1e6 / tags.Elapsed.TotalSeconds:0.0} | - | - | - | - |");
+        Console.WriteLine();
+        Console.WriteLine($"parse stage vs universal-ctags wall time: {tags.Elapsed.TotalSeconds / parseStage.TotalSeconds:0.00}x ctags' files/s ({tags.Tags} tags written by ctags; {tags.Version})");
+    }
+    else
+    {
+        Console.WriteLine();
+        Console.WriteLine("universal-ctags: not found on PATH (apt-get install universal-ctags); no ctags row");
+    }
+
     Console.WriteLine();
-    Console.WriteLine($"whole ingestion (clone, discover, parse, index): {wholeJob.TotalSeconds:0.0} s");
+    Console.WriteLine($"clone + discover + parse: {upToParse.TotalSeconds:0.0} s (the job is cancelled once parse completes)");
     try
     {
         Directory.Delete(data, recursive: true);
@@ -120,9 +170,65 @@ static (int Files, long Definitions, TimeSpan Elapsed) RawParallel(List<(string,
     return (results.Sum(r => r.Files), results.Sum(r => r.Definitions), clock.Elapsed);
 }
 
-static void Row(string name, int threads, int files, TimeSpan elapsed, long bytes, (int Files, long Definitions, TimeSpan Elapsed)? yardstick)
+static void Row(string name, int threads, int files, TimeSpan elapsed, TimeSpan? cpu, long bytes, (int Files, TimeSpan Elapsed, TimeSpan Cpu)? yardstick)
 {
     var perSecond = files / elapsed.TotalSeconds;
     var ratio = yardstick is { } y ? $"{perSecond / (y.Files / y.Elapsed.TotalSeconds):0.00}x" : "-";
-    Console.WriteLine($"| {name} | {threads} | {files} | {elapsed.TotalSeconds:0.00} | {perSecond:0} | {bytes / 1e6 / elapsed.TotalSeconds:0.0} | {ratio} |");
+    var perCpuSecond = cpu is { } c ? files / c.TotalSeconds : double.NaN;
+    var cpuRatio = yardstick is { } z && cpu is not null ? $"{perCpuSecond / (z.Files / z.Cpu.TotalSeconds):0.00}x" : "-";
+    var cpuText = cpu is { } t ? $"{t.TotalSeconds:0.00}" : "?";
+    Console.WriteLine($"| {name} | {threads} | {files} | {elapsed.TotalSeconds:0.00} | {perSecond:0} | {bytes / 1e6 / elapsed.TotalSeconds:0.0} | {ratio} | {cpuText} | {perCpuSecond:0} | {cpuRatio} |");
+}
+
+static TimeSpan ProcessCpu()
+{
+    using var process = System.Diagnostics.Process.GetCurrentProcess();
+    return process.TotalProcessorTime;
+}
+
+// universal-ctags on exactly the files discovery accepted (one process, one thread, tags to a temp
+// file): the yardstick for the stage's wall time. Null when ctags is not installed.
+static (TimeSpan Elapsed, long Tags, string Command, string Version)? RunCtags(string directory, List<string> relativePaths)
+{
+    string version;
+    try
+    {
+        using var probe = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ctags", "--version") { RedirectStandardOutput = true })!;
+        version = probe.StandardOutput.ReadLine() ?? "ctags";
+        probe.WaitForExit();
+        if (probe.ExitCode != 0 || !version.Contains("Universal Ctags", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return null;
+    }
+
+    var list = Path.GetTempFileName();
+    var output = Path.GetTempFileName();
+    try
+    {
+        File.WriteAllLines(list, relativePaths);
+        var command = $"ctags -f {output} -L {list}";
+        var start = new System.Diagnostics.ProcessStartInfo("ctags") { WorkingDirectory = directory, RedirectStandardError = true };
+        foreach (var argument in new[] { "-f", output, "-L", list })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var process = System.Diagnostics.Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var elapsed = clock.Elapsed;
+        var tags = File.ReadLines(output).LongCount(line => !line.StartsWith("!_", StringComparison.Ordinal));
+        return (elapsed, tags, command.Replace(output, "TAGS", StringComparison.Ordinal).Replace(list, "FILES", StringComparison.Ordinal), version);
+    }
+    finally
+    {
+        File.Delete(list);
+        File.Delete(output);
+    }
 }

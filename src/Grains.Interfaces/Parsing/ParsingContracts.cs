@@ -70,6 +70,13 @@ public sealed record ParseRequest(string Path, string Language, byte[] Content);
 public interface IFileParseGrain : IGrainWithStringKey
 {
     /// <summary>Parses every file of the batch; one result per request, in order.</summary>
+    /// <remarks>
+    /// A batch may legitimately take minutes: up to 64 files, each allowed the per-file parse budget
+    /// (5 s by default), on a busy machine. The default 30 s response timeout failed whole parse stages
+    /// on a loaded 2-core machine (load average 60); the stage's own timeout still bounds the wait, and
+    /// a dead silo fails the call at once through membership.
+    /// </remarks>
     [Alias("ParseBatch")]
+    [ResponseTimeout("00:15:00")]
     Task<ParsedFile[]> ParseBatchAsync(ParseRequest[] files);
 }

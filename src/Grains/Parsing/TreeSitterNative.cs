@@ -67,32 +67,6 @@ internal struct TSTreeCursor
     public uint Context2;
 }
 
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct TSInput
-{
-    public void* Payload;
-    public delegate* unmanaged<void*, uint, TSPoint, uint*, byte*> Read;
-    public uint Encoding;
-    public nint Decode;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct TSParseState
-{
-    public void* Payload;
-    public uint CurrentByteOffset;
-    public byte HasError;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-internal unsafe struct TSParseOptions
-{
-    public void* Payload;
-
-    /// <summary>Called periodically while parsing; returning 1 (true) halts the parse, which then returns null.</summary>
-    public delegate* unmanaged<TSParseState*, byte> ProgressCallback;
-}
-
 internal static unsafe partial class TreeSitterNative
 {
     public const string LibraryName = "codeingest_treesitter";
@@ -168,11 +142,17 @@ internal static unsafe partial class TreeSitterNative
     [LibraryImport(LibraryName)]
     public static partial nint ts_parser_parse_string(nint parser, nint oldTree, byte* source, uint length);
 
-    [LibraryImport(LibraryName)]
-    public static partial void ts_parser_set_timeout_micros(nint parser, ulong timeoutMicros);
+    /// <summary>TSInputEncodingUTF8.</summary>
+    public const uint InputEncodingUtf8 = 0;
 
+    /// <summary>
+    /// Our own C function (native/codeingest_parse.c): parses <paramref name="length"/> bytes through
+    /// ts_parser_parse_with_options with a C progress callback that halts the parse once
+    /// <paramref name="budgetMicros"/> (0: none) have passed on the monotonic clock. Returns the tree,
+    /// or 0 when halted (call <see cref="ts_parser_reset"/> before the parser's next parse).
+    /// </summary>
     [LibraryImport(LibraryName)]
-    public static partial nint ts_parser_parse_with_options(nint parser, nint oldTree, TSInput input, TSParseOptions options);
+    public static partial nint codeingest_parse_with_budget(nint parser, nint oldTree, byte* text, uint length, uint encoding, ulong budgetMicros);
 
     [LibraryImport(LibraryName)]
     public static partial void ts_tree_delete(nint tree);

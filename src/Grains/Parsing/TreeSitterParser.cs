@@ -28,7 +28,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
     private readonly string _queriesDirectory;
     private readonly TimeSpan _parseBudget;
-    private readonly long _parseBudgetTicks;
+    private readonly ulong _parseBudgetMicros;
     private readonly long _maxFileBytes;
     private readonly int _maxTreeNodes;
     private readonly ConcurrentDictionary<string, Lazy<CompiledLanguage>> _languages = new(StringComparer.Ordinal);
@@ -61,7 +61,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new ArgumentOutOfRangeException(nameof(parseBudget), _parseBudget, "The parse budget must be positive.");
         }
 
-        _parseBudgetTicks = (long)(_parseBudget.TotalSeconds * Stopwatch.Frequency);
+        _parseBudgetMicros = Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds));
         _fingerprint = new Lazy<string>(ComputeFingerprint);
     }
 
@@ -352,19 +352,15 @@ public sealed unsafe class TreeSitterParser : IDisposable
             throw new InvalidOperationException("The tree-sitter runtime rejected the grammar (ABI version mismatch).");
         }
 
-        // The budget is enforced by the runtime's own timeout (deprecated in 0.25, still present in the
-        // pinned 0.25.1), so the parse makes no call back into managed code. Parsing through
-        // ts_parser_parse_with_options with [UnmanagedCallersOnly] read and progress callbacks (payload on
-        // the stack, content pinned) was tried again on 2026-11-23 and crashed the process in the Release
-        // parse bench on a loaded machine: "Fatal error. Invalid Program: attempted to call a
-        // UnmanagedCallersOnly method from managed code" with ts_parser_parse_with_options on the stack
-        // (the runtime's check that a reverse P/Invoke is entered in preemptive GC mode). The cause is not
-        // found; a progress callback written in C inside the native library would avoid it.
-        ts_parser_set_timeout_micros(parser, Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds)));
+        // The budget is checked by a progress callback written in C (native/codeingest_parse.c), so the
+        // parse never calls back into managed code. A managed [UnmanagedCallersOnly] progress callback
+        // crashed the Release runtime under load on 2026-11-23 ("Fatal error. Invalid Program: attempted
+        // to call a UnmanagedCallersOnly method from managed code" with ts_parser_parse_with_options on
+        // the stack); ParserLimitsTests halts parses on several threads under forced collections.
         byte empty = 0;
         fixed (byte* data = content)
         {
-            return ts_parser_parse_string(parser, 0, data != null ? data : &empty, (uint)content.Length);
+            return codeingest_parse_with_budget(parser, 0, data != null ? data : &empty, (uint)content.Length, InputEncodingUtf8, _parseBudgetMicros);
         }
     }
 

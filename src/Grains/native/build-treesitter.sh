@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds libcodeingest_treesitter.so (tree-sitter C runtime + every grammar pinned in
-# grammars.lock.json) and copies the grammars' queries next to it.
+# grammars.lock.json + the project's own C code, codeingest_*.c next to this script) and copies the
+# grammars' queries next to it.
 #
 #   build-treesitter.sh OUTDIR CACHEDIR
 #
@@ -135,6 +136,15 @@ mk="$cache/build.mk.new"
     objects+=("$obj")
     echo "$obj: $cache/src/$rdir/$rsource $cache/flags.stamp"
     printf '\t@mkdir -p $(@D)\n\t$(CC) %s%s -c $< -o $@\n' "$runtime_flags" "$incs"
+    # The project's own C code (codeingest_*.c next to this script), built against the runtime's
+    # headers with hidden visibility; its entry points are marked for export in the source.
+    for csrc in "$script_dir"/codeingest_*.c; do
+        [[ -f "$csrc" ]] || continue
+        obj="$cache/obj/codeingest/$(basename "${csrc%.c}").o"
+        objects+=("$obj")
+        echo "$obj: $csrc $cache/flags.stamp"
+        printf '\t@mkdir -p $(@D)\n\t$(CC) %s -fvisibility=hidden -Wall -Wextra -Werror%s -c $< -o $@\n' "$runtime_flags" "$incs"
+    done
     while read -r gdir language symbol gsrc; do
         srcdir="$cache/src/$gdir/$gsrc"
         [[ -f "$srcdir/parser.c" ]] || fail "$gdir: $gsrc/parser.c not found (language $language)"

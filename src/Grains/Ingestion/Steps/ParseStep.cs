@@ -1,5 +1,6 @@
 // parse (coder): reads the discovered files and fans batches out to parse grains across the
-// cluster; each finished batch is stored at once, so a resumed parse skips what is stored.
+// cluster; one writer stores finished batches as they come (merging those that wait into one
+// write), so a resumed parse skips what is stored.
 // A file whose content is unchanged since the repository's previous snapshot, parsed by a parser
 // with the same fingerprint, is not parsed again: its stored result is reused.
 using System.Globalization;
@@ -15,6 +16,9 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
     public const string StepName = "parse";
 
     public string Name => StepName;
+
+    /// <summary>Most files stored in one write: parsed batches waiting for the writer are merged up to this.</summary>
+    internal const int MaxFilesPerWrite = 1024;
 
     public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
@@ -37,6 +41,10 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
         var workers = Math.Max(1, options.Value.ParseConcurrency);
         var next = -1;
         long readTicks = 0, parseTicks = 0, storeTicks = 0;
+        var writes = 0;
+        var parsedBatches = System.Threading.Channels.Channel.CreateBounded<List<ParsedFileContent>>(
+            new System.Threading.Channels.BoundedChannelOptions(workers) { SingleReader = true });
+        using var writerFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         async Task Worker(int slot)
         {
@@ -46,7 +54,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             int index;
             while ((index = Interlocked.Increment(ref next)) < batches.Count)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                writerFailed.Token.ThrowIfCancellationRequested();
                 var batch = batches[index];
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var requests = new List<ParseRequest>(batch.Count);
@@ -91,24 +99,73 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
 
                 var results = requests.Count > 0 ? await grain.ParseBatchAsync([.. requests]) : [];
                 Interlocked.Add(ref parseTicks, clock.Elapsed.Ticks);
-                clock.Restart();
                 var toStore = results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(reused).Concat(unreadable).ToList();
-                await store.SaveParsedFilesAsync(context.JobId, toStore, cancellationToken);
-                Interlocked.Add(ref storeTicks, clock.Elapsed.Ticks);
-                Interlocked.Add(ref errors, toStore.Count(f => f.File.Error is not null));
-                Interlocked.Add(ref definitions, toStore.Sum(f => f.File.Definitions.Length));
-                var total = Interlocked.Add(ref parsed, toStore.Count);
-                await context.ReportProgressAsync((double)total / Math.Max(1, files.Count), $"{total}/{files.Count} files");
+                await parsedBatches.Writer.WriteAsync(toStore, writerFailed.Token);
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Math.Max(1, batches.Count))).Select(Worker));
+        // One writer stores what the slots parsed: batches that wait are merged into one write (one
+        // transaction), and the slots never queue on the store's write lock while there is parsing to do.
+        async Task Writer()
+        {
+            var reader = parsedBatches.Reader;
+            try
+            {
+                while (await reader.WaitToReadAsync(CancellationToken.None))
+                {
+                    var group = new List<ParsedFileContent>();
+                    while (group.Count < MaxFilesPerWrite && reader.TryRead(out var batch))
+                    {
+                        group.AddRange(batch);
+                    }
+
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    await store.SaveParsedFilesAsync(context.JobId, group, cancellationToken);
+                    storeTicks += clock.Elapsed.Ticks;
+                    writes++;
+                    errors += group.Count(f => f.File.Error is not null);
+                    definitions += group.Sum(f => f.File.Definitions.Length);
+                    parsed += group.Count;
+                    await context.ReportProgressAsync((double)parsed / Math.Max(1, files.Count), $"{parsed}/{files.Count} files");
+                }
+            }
+            catch
+            {
+                // Stop the slots: what they parse could not be stored.
+                await writerFailed.CancelAsync();
+                throw;
+            }
+        }
+
+        var writer = Task.Run(Writer, CancellationToken.None);
+        Exception? slotError = null;
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(workers, Math.Max(1, batches.Count))).Select(Worker));
+        }
+        catch (Exception ex)
+        {
+            slotError = ex;
+        }
+        finally
+        {
+            // The writer stores what was parsed before a failure, so a resumed parse does not redo it.
+            parsedBatches.Writer.TryComplete();
+        }
+
+        await writer;
+        if (slotError is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(slotError);
+        }
+
         return new Dictionary<string, string>
         {
             ["files_parsed"] = parsed.ToString(CultureInfo.InvariantCulture),
             ["files_with_errors"] = errors.ToString(CultureInfo.InvariantCulture),
             ["definitions"] = definitions.ToString(CultureInfo.InvariantCulture),
             ["batches"] = batches.Count.ToString(CultureInfo.InvariantCulture),
+            ["store_writes"] = writes.ToString(CultureInfo.InvariantCulture),
             ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
             ["parser_fingerprint"] = parser.Fingerprint,
             ["previous_snapshot"] = previous.SnapshotId ?? "",
