@@ -7,6 +7,8 @@ namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore
 {
+    // No index on target_path: nothing queries by it, and keeping one current costs a random B-tree write per edge
+    // (minutes for a million edges); databases made before this drop it.
     private const string GraphSchema =
         """
         CREATE TABLE IF NOT EXISTS graph_edges (
@@ -14,7 +16,7 @@ public sealed partial class SqliteCodeStore
             source_path TEXT NOT NULL, source_symbol TEXT, target_path TEXT, target_symbol TEXT, target_name TEXT NOT NULL,
             line INTEGER NOT NULL, resolution TEXT NOT NULL, confidence REAL NOT NULL,
             PRIMARY KEY (snapshot_id, ordinal));
-        CREATE INDEX IF NOT EXISTS graph_edges_target ON graph_edges(snapshot_id, target_path);
+        DROP INDEX IF EXISTS graph_edges_target;
         CREATE TABLE IF NOT EXISTS analysis_reports (
             snapshot_id TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
             PRIMARY KEY (snapshot_id, kind));

@@ -15,7 +15,6 @@ public sealed partial class PostgresCodeStore
             source_path text NOT NULL, source_symbol text, target_path text, target_symbol text, target_name text NOT NULL,
             line integer NOT NULL, resolution text NOT NULL, confidence double precision NOT NULL,
             PRIMARY KEY (snapshot_id, ordinal));
-        CREATE INDEX IF NOT EXISTS graph_edges_target ON graph_edges(snapshot_id, target_path);
         CREATE TABLE IF NOT EXISTS analysis_reports (
             snapshot_id text NOT NULL, kind text NOT NULL, json text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (snapshot_id, kind));
