@@ -101,70 +101,54 @@ public sealed partial class SqliteCodeStore
         ArgumentNullException.ThrowIfNull(architectureJson);
         return RunAsync(async connection =>
         {
-            // A million edges update the target index at random places: with SQLite's default page cache (2 MB) that is a
-            // page read from disk per row. A larger cache holds the index for this write; the pooled connection gets the default back.
-            await using (var cache = connection.Command("PRAGMA cache_size = -262144"))
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var delete = connection.Command("DELETE FROM graph_edges WHERE snapshot_id = $s", transaction).With("$s", snapshotId))
             {
-                await cache.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Many rows per statement: a large graph (a million edges) spends its time in SQLite, not in one call per row.
+            const int Rows = 100;
+            SqliteCommand? full = null;
             try
             {
-                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (var delete = connection.Command("DELETE FROM graph_edges WHERE snapshot_id = $s", transaction).With("$s", snapshotId))
+                for (var offset = 0; offset < edges.Count; offset += Rows)
                 {
-                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                // Many rows per statement: a large graph (a million edges) spends its time in SQLite, not in one call per row.
-                const int Rows = 100;
-                SqliteCommand? full = null;
-                try
-                {
-                    for (var offset = 0; offset < edges.Count; offset += Rows)
+                    var count = Math.Min(Rows, edges.Count - offset);
+                    var insert = count == Rows ? full ??= EdgeInsert(connection, transaction, snapshotId, Rows) : EdgeInsert(connection, transaction, snapshotId, count);
+                    for (var i = 0; i < count; i++)
                     {
-                        var count = Math.Min(Rows, edges.Count - offset);
-                        var insert = count == Rows ? full ??= EdgeInsert(connection, transaction, snapshotId, Rows) : EdgeInsert(connection, transaction, snapshotId, count);
-                        for (var i = 0; i < count; i++)
-                        {
-                            var e = edges[offset + i];
-                            var p = 1 + i * 10;
-                            insert.Parameters[p].Value = offset + i;
-                            insert.Parameters[p + 1].Value = e.Kind;
-                            insert.Parameters[p + 2].Value = e.SourcePath;
-                            insert.Parameters[p + 3].Value = (object?)e.SourceSymbol ?? DBNull.Value;
-                            insert.Parameters[p + 4].Value = (object?)e.TargetPath ?? DBNull.Value;
-                            insert.Parameters[p + 5].Value = (object?)e.TargetSymbol ?? DBNull.Value;
-                            insert.Parameters[p + 6].Value = e.TargetName;
-                            insert.Parameters[p + 7].Value = e.Line;
-                            insert.Parameters[p + 8].Value = e.Resolution;
-                            insert.Parameters[p + 9].Value = e.Confidence;
-                        }
+                        var e = edges[offset + i];
+                        var p = 1 + i * 10;
+                        insert.Parameters[p].Value = offset + i;
+                        insert.Parameters[p + 1].Value = e.Kind;
+                        insert.Parameters[p + 2].Value = e.SourcePath;
+                        insert.Parameters[p + 3].Value = (object?)e.SourceSymbol ?? DBNull.Value;
+                        insert.Parameters[p + 4].Value = (object?)e.TargetPath ?? DBNull.Value;
+                        insert.Parameters[p + 5].Value = (object?)e.TargetSymbol ?? DBNull.Value;
+                        insert.Parameters[p + 6].Value = e.TargetName;
+                        insert.Parameters[p + 7].Value = e.Line;
+                        insert.Parameters[p + 8].Value = e.Resolution;
+                        insert.Parameters[p + 9].Value = e.Confidence;
+                    }
 
-                        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        if (insert != full)
-                        {
-                            await insert.DisposeAsync().ConfigureAwait(false);
-                        }
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (insert != full)
+                    {
+                        await insert.DisposeAsync().ConfigureAwait(false);
                     }
                 }
-                finally
-                {
-                    if (full is not null)
-                    {
-                        await full.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-
-                await UpsertReportAsync(connection, transaction, snapshotId, ReportKinds.Architecture, architectureJson, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                await using var reset = connection.Command("PRAGMA cache_size = -2000");
-                await reset.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                if (full is not null)
+                {
+                    await full.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
+            await UpsertReportAsync(connection, transaction, snapshotId, ReportKinds.Architecture, architectureJson, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
