@@ -11,6 +11,8 @@
 //                                  (default 10000,100000) against a scalar loop, same run
 //   CodeIngest.Bench graph <dir>   graph build, architecture and quality review time and memory, next to
 //                                  the parse of the same files and a bare loop over their references
+//   CodeIngest.Bench graph-stage <data-dir> [snapshot]   the graph and summarize stages' own code on the
+//                                  store of a finished ingest (use a copy), part by part, next to one plain read of every file
 //   CodeIngest.Bench watch <dir> [edits] [debounce-ms]   save -> searchable latency of single-file edits
 //                                  under the watcher, against a full ingest and a re-ingest of the same tree
 using CodeIngest.Bench;
@@ -29,6 +31,8 @@ switch (args.FirstOrDefault())
         return await ClusterBench.RunAsync(Path.GetFullPath(args[1]), args[2]);
     case "graph" when args.Length == 2:
         return GraphBench.Run(Path.GetFullPath(args[1]));
+    case "graph-stage" when args.Length is 2 or 3:
+        return await GraphStageBench.RunAsync(Path.GetFullPath(args[1]), args.Length > 2 ? args[2] : null);
     case "embed" when args.Length <= 3:
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
@@ -43,7 +47,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

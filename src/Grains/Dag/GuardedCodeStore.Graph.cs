@@ -7,6 +7,18 @@ namespace CodeIngest.Dag;
 
 internal sealed partial class GuardedCodeStore
 {
+    public Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
+    {
+        tools.Require(Capability.ReadStore);
+        return inner.ForEachFileAsync(snapshotId, visit, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default)
+    {
+        tools.Require(Capability.ReadStore);
+        return inner.GetFileStatsAsync(snapshotId, cancellationToken);
+    }
+
     public Task SaveGraphAsync(string snapshotId, IReadOnlyList<GraphEdge> edges, string architectureJson, CancellationToken cancellationToken = default)
     {
         tools.Require(Capability.WriteOwnResults);

@@ -35,8 +35,13 @@ public static partial class ArchitectureAnalyzer
 {
     public const int TopSymbolCount = 100;
 
-    public static ArchitectureReport Analyze(CodeGraph graph, IReadOnlyList<StoredFile> files)
+    /// <summary>The report of a graph built from <paramref name="files"/> by <see cref="GraphBuilder"/>.</summary>
+    public static ArchitectureReport Analyze(CodeGraph graph, IReadOnlyList<StoredFile> files) => Analyze(graph with { EntryPoints = EntryPoints(files) });
+
+    /// <summary>The report of a graph; its entry points are those the graph carries.</summary>
+    public static ArchitectureReport Analyze(CodeGraph graph)
     {
+        ArgumentNullException.ThrowIfNull(graph);
         var fileIndex = graph.Files.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
         var imports = Adjacency(graph.Files.Count, graph.Edges.Where(e => e.Kind == EdgeKinds.Import && e.IsResolved)
             .Select(e => (fileIndex[e.SourcePath], fileIndex[e.TargetPath!])));
@@ -108,58 +113,64 @@ public static partial class ArchitectureAnalyzer
             edges.Count(e => e.Kind == EdgeKinds.Call && e.IsResolved),
             edges.Count(e => e.Kind == EdgeKinds.Inherit),
             edges.Count(e => e.Kind == EdgeKinds.Inherit && e.IsResolved));
-        return new ArchitectureReport(stats, layers, cycles, fileRanks, topSymbols, modules, EntryPoints(files));
+        return new ArchitectureReport(stats, layers, cycles, fileRanks, topSymbols, modules, graph.EntryPoints ?? []);
     }
 
     /// <summary>The module of a file: its directory ("." at the root).</summary>
     public static string ModuleOf(string path) => ImportResolver.DirectoryOf(path) is { Length: > 0 } d ? d : ".";
 
     /// <summary>Main functions, script guards, CLI and web entry files.</summary>
-    public static IReadOnlyList<EntryPoint> EntryPoints(IReadOnlyList<StoredFile> files)
+    public static IReadOnlyList<EntryPoint> EntryPoints(IReadOnlyList<StoredFile> files) => DistinctEntryPoints(files.SelectMany(EntryPointsOf));
+
+    /// <summary>The entry points of all files, each once, by path and line.</summary>
+    public static IReadOnlyList<EntryPoint> DistinctEntryPoints(IEnumerable<EntryPoint> found) =>
+        found.DistinctBy(e => (e.Path, e.Symbol, e.Reason)).OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
+
+    /// <summary>The entry points one file declares (duplicates possible; see <see cref="DistinctEntryPoints"/>).</summary>
+    public static IReadOnlyList<EntryPoint> EntryPointsOf(StoredFile file)
     {
-        var found = new List<EntryPoint>();
-        foreach (var file in files)
+        ArgumentNullException.ThrowIfNull(file);
+        List<EntryPoint>? found = null;
+        void Found(EntryPoint entry) => (found ??= []).Add(entry);
+        var name = file.Path[(file.Path.LastIndexOf('/') + 1)..];
+        foreach (var main in file.Definitions.Where(d => d.Name is "main" or "Main" && d.Kind is "function" or "method"))
         {
-            var name = file.Path[(file.Path.LastIndexOf('/') + 1)..];
-            foreach (var main in file.Definitions.Where(d => d.Name is "main" or "Main" && d.Kind is "function" or "method"))
-            {
-                found.Add(new EntryPoint(file.Path, main.QualifiedName ?? main.Name, main.StartLine, "main function"));
-            }
+            Found(new EntryPoint(file.Path, main.QualifiedName ?? main.Name, main.StartLine, "main function"));
+        }
 
-            if (file.Language == "python" && PythonMainGuardRegex().Match(file.Text) is { Success: true } guard)
-            {
-                found.Add(new EntryPoint(file.Path, null, LineOf(file.Text, guard.Index), "__main__ guard"));
-            }
-            else if (name == "__main__.py")
-            {
-                found.Add(new EntryPoint(file.Path, null, 1, "package __main__ module"));
-            }
+        if (file.Language == "python" && PythonMainGuardRegex().Match(file.Text) is { Success: true } guard)
+        {
+            Found(new EntryPoint(file.Path, null, LineOf(file.Text, guard.Index), "__main__ guard"));
+        }
+        else if (name == "__main__.py")
+        {
+            Found(new EntryPoint(file.Path, null, 1, "package __main__ module"));
+        }
 
-            if (file.Language == "csharp" && !file.Definitions.Any(d => d.Name == "Main") && name == "Program.cs")
-            {
-                found.Add(new EntryPoint(file.Path, null, 1, "top-level program"));
-            }
+        if (file.Language == "csharp" && !file.Definitions.Any(d => d.Name == "Main") && name == "Program.cs")
+        {
+            Found(new EntryPoint(file.Path, null, 1, "top-level program"));
+        }
 
-            if (file.Text.StartsWith("#!", StringComparison.Ordinal))
-            {
-                found.Add(new EntryPoint(file.Path, null, 1, "executable script"));
-            }
+        if (file.Text.StartsWith("#!", StringComparison.Ordinal))
+        {
+            Found(new EntryPoint(file.Path, null, 1, "executable script"));
+        }
 
-            if (WebEntryRegex().Match(file.Text) is { Success: true } web)
-            {
-                found.Add(new EntryPoint(file.Path, null, LineOf(file.Text, web.Index), "web application"));
-            }
+        if (WebEntryRegex().Match(file.Text) is { Success: true } web)
+        {
+            Found(new EntryPoint(file.Path, null, LineOf(file.Text, web.Index), "web application"));
+        }
 
-            if (name == "package.json")
+        if (name == "package.json")
+        {
+            foreach (Match m in PackageJsonEntryRegex().Matches(file.Text))
             {
-                foreach (Match m in PackageJsonEntryRegex().Matches(file.Text))
-                {
-                    found.Add(new EntryPoint(ImportResolver.Normalize(Join(ImportResolver.DirectoryOf(file.Path), m.Groups[2].Value)), null, 1, $"package.json {m.Groups[1].Value}"));
-                }
+                Found(new EntryPoint(ImportResolver.Normalize(Join(ImportResolver.DirectoryOf(file.Path), m.Groups[2].Value)), null, 1, $"package.json {m.Groups[1].Value}"));
             }
         }
 
-        return found.DistinctBy(e => (e.Path, e.Symbol, e.Reason)).OrderBy(e => e.Path, StringComparer.Ordinal).ThenBy(e => e.Line).ToList();
+        return found ?? (IReadOnlyList<EntryPoint>)[];
     }
 
     private static string Join(string directory, string relative) => directory.Length == 0 ? relative : directory + "/" + relative;
@@ -178,20 +189,35 @@ public static partial class ArchitectureAnalyzer
         return line;
     }
 
+    /// <summary>Sorted, distinct successors of each node (edge pairs packed into longs and sorted once: no set per node).</summary>
     internal static List<IReadOnlyList<int>> Adjacency(int count, IEnumerable<(int From, int To)> edges)
     {
-        var sets = new HashSet<int>[count];
-        for (var i = 0; i < count; i++)
+        var pairs = edges.Select(e => (ulong)(uint)e.From << 32 | (uint)e.To).ToArray();
+        Array.Sort(pairs);
+        var result = new List<IReadOnlyList<int>>(count);
+        var at = 0;
+        var targets = new List<int>();
+        for (var node = 0; node < count; node++)
         {
-            sets[i] = [];
+            targets.Clear();
+            for (; at < pairs.Length && (int)(pairs[at] >> 32) == node; at++)
+            {
+                var target = (int)(uint)pairs[at];
+                if (targets.Count == 0 || targets[^1] != target)
+                {
+                    targets.Add(target);
+                }
+            }
+
+            result.Add(targets.Count == 0 ? [] : targets.ToArray());
         }
 
-        foreach (var (from, to) in edges)
+        if (at < pairs.Length)
         {
-            sets[from].Add(to);
+            throw new ArgumentOutOfRangeException(nameof(edges), $"an edge leaves node {(int)(pairs[at] >> 32)}, outside 0..{count - 1}");
         }
 
-        return sets.Select(s => (IReadOnlyList<int>)s.Order().ToList()).ToList();
+        return result;
     }
 
     [GeneratedRegex(@"^if\s+__name__\s*==\s*['""]__main__['""]\s*:", RegexOptions.Multiline)]

@@ -123,6 +123,13 @@ public static class GraphAlgorithms
             return [];
         }
 
+        // Plain arrays: a hundred passes over hundreds of thousands of nodes must not enumerate through an interface.
+        var lists = new int[n][];
+        for (var i = 0; i < n; i++)
+        {
+            lists[i] = successors[i] as int[] ?? [.. successors[i]];
+        }
+
         var rank = new double[n];
         var next = new double[n];
         Array.Fill(rank, 1.0 / n);
@@ -132,17 +139,17 @@ public static class GraphAlgorithms
             Array.Clear(next);
             for (var i = 0; i < n; i++)
             {
-                var edges = successors[i];
-                if (edges.Count == 0)
+                var edges = lists[i];
+                if (edges.Length == 0)
                 {
                     dangling += rank[i];
                     continue;
                 }
 
-                var share = rank[i] / edges.Count;
-                foreach (var target in edges)
+                var share = rank[i] / edges.Length;
+                for (var e = 0; e < edges.Length; e++)
                 {
-                    next[target] += share;
+                    next[edges[e]] += share;
                 }
             }
 

@@ -7,8 +7,8 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Graph;
 
-/// <summary>The edges and nodes of one snapshot's graph.</summary>
-public sealed record CodeGraph(IReadOnlyList<string> Files, IReadOnlyList<SymbolNode> Symbols, IReadOnlyList<GraphEdge> Edges);
+/// <summary>The edges and nodes of one snapshot's graph, and the entry points its files declare.</summary>
+public sealed record CodeGraph(IReadOnlyList<string> Files, IReadOnlyList<SymbolNode> Symbols, IReadOnlyList<GraphEdge> Edges, IReadOnlyList<EntryPoint>? EntryPoints = null);
 
 public static class GraphBuilder
 {
@@ -16,37 +16,28 @@ public static class GraphBuilder
     private static readonly HashSet<string> TypeKinds = new(StringComparer.OrdinalIgnoreCase) { "class", "interface", "struct", "enum", "record", "trait", "type", "protocol", "object", "module", "mixin" };
     private static readonly HashSet<string> SelfReceivers = new(StringComparer.Ordinal) { "self", "this", "cls", "base", "super", "Self", "me" };
 
-    public static CodeGraph Build(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default)
+    public static CodeGraph Build(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default) =>
+        Build(files.Select(GraphSource.From).ToList(), cancellationToken);
+
+    public static CodeGraph Build(IReadOnlyList<GraphSource> files, CancellationToken cancellationToken = default)
     {
         var resolver = new ImportResolver(files);
-        var symbols = new List<SymbolNode>();
-        var byFile = new Dictionary<string, List<SymbolNode>>(StringComparer.Ordinal);
-        var byName = new Dictionary<string, List<SymbolNode>>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var list = byFile[file.Path] = [];
-            foreach (var definition in file.Definitions)
-            {
-                var node = new SymbolNode(file.Path, definition.QualifiedName ?? definition.Name, definition.Name, definition.Kind, definition.StartLine, definition.EndLine);
-                list.Add(node);
-                symbols.Add(node);
-                if (!byName.TryGetValue(node.Name, out var named))
-                {
-                    byName[node.Name] = named = [];
-                }
-
-                named.Add(node);
-            }
-        }
-
+        var symbols = new SymbolIndex(files);
         var edges = new List<GraphEdge>();
+        var entryPoints = new List<EntryPoint>();
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var references = file.References ?? [];
+            entryPoints.AddRange(file.EntryPoints);
+            var references = file.References;
             var imported = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var reference in references.Where(r => r.Kind == ReferenceKinds.Import))
+            foreach (var reference in references)
             {
+                if (reference.Kind != ReferenceKinds.Import)
+                {
+                    continue;
+                }
+
                 var targets = resolver.Resolve(file, reference.Target, reference.Line);
                 if (targets.Count == 0)
                 {
@@ -68,8 +59,13 @@ public static class GraphBuilder
                 }
             }
 
-            foreach (var reference in references.Where(r => r.Kind is ReferenceKinds.Call or ReferenceKinds.Inherit))
+            foreach (var reference in references)
             {
+                if (reference.Kind is not (ReferenceKinds.Call or ReferenceKinds.Inherit))
+                {
+                    continue;
+                }
+
                 var isInherit = reference.Kind == ReferenceKinds.Inherit;
                 var name = BareName(reference.Target);
                 if (name.Length == 0)
@@ -77,8 +73,7 @@ public static class GraphBuilder
                     continue;
                 }
 
-                var accept = isInherit ? (Func<SymbolNode, bool>)(s => TypeKinds.Contains(s.Kind)) : s => !NotCallable.Contains(s.Kind);
-                var (target, resolution, confidence) = ResolveSymbol(file.Path, reference, name, accept, byFile, byName, imported);
+                var (target, resolution, confidence) = symbols.Resolve(file.Path, reference, name, isInherit, imported);
                 edges.Add(new GraphEdge(
                     isInherit ? EdgeKinds.Inherit : EdgeKinds.Call,
                     file.Path,
@@ -92,67 +87,136 @@ public static class GraphBuilder
             }
         }
 
-        return new CodeGraph(files.Select(f => f.Path).ToList(), symbols, edges);
+        return new CodeGraph(files.Select(f => f.Path).ToList(), symbols.All, edges, ArchitectureAnalyzer.DistinctEntryPoints(entryPoints));
     }
 
-    private static (SymbolNode? Target, string Resolution, double Confidence) ResolveSymbol(
-        string path,
-        Reference reference,
-        string name,
-        Func<SymbolNode, bool> accept,
-        Dictionary<string, List<SymbolNode>> byFile,
-        Dictionary<string, List<SymbolNode>> byName,
-        HashSet<string> imported)
+    /// <summary>
+    /// Every definition by name and by (file, name), as positions in one list in file then definition order, so a look-up
+    /// touches only the candidates it needs yet sees them in the order a scan of all definitions would.
+    /// </summary>
+    private sealed class SymbolIndex
     {
-        var receiver = reference.Receiver;
-        var selfCall = receiver is not null && SelfReceivers.Contains(receiver);
-        var named = byName.GetValueOrDefault(name);
-        if (named is null)
-        {
-            return (null, Resolutions.Unresolved, 0);
-        }
+        private readonly List<SymbolNode> _all = [];
+        private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string Path, string Name), List<int>> _byFileAndName = new();
+        private readonly Dictionary<string, SymbolNode?> _uniqueCallable = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, SymbolNode?> _uniqueType = new(StringComparer.Ordinal);
 
-        // 1. Same file. A call through self/this prefers a method of the caller's own class; a call through
-        //    another receiver cannot mean one of this file's top-level functions.
-        var local = named.Where(s => s.Path == path && accept(s) && (receiver is null || selfCall || s.QualifiedName != s.Name)).ToList();
-        if (selfCall && reference.Source is { } source && source.Contains('.'))
+        public SymbolIndex(IReadOnlyList<GraphSource> files)
         {
-            var owner = source[..source.LastIndexOf('.')];
-            var own = local.Where(s => s.QualifiedName == owner + "." + name).ToList();
-            if (own.Count > 0)
+            foreach (var file in files)
             {
-                local = own;
+                foreach (var node in file.Symbols)
+                {
+                    var position = _all.Count;
+                    _all.Add(node);
+                    Positions(_byName, node.Name).Add(position);
+                    Positions(_byFileAndName, (node.Path, node.Name)).Add(position);
+                }
             }
         }
 
-        if (local.Count == 1)
+        public IReadOnlyList<SymbolNode> All => _all;
+
+        public (SymbolNode? Target, string Resolution, double Confidence) Resolve(string path, Reference reference, string name, bool isInherit, HashSet<string> imported)
         {
-            return (local[0], Resolutions.SameFile, 1.0);
+            if (!_byName.TryGetValue(name, out var named))
+            {
+                return (null, Resolutions.Unresolved, 0);
+            }
+
+            Func<SymbolNode, bool> accept = isInherit ? IsType : IsCallable;
+            var receiver = reference.Receiver;
+            var selfCall = receiver is not null && SelfReceivers.Contains(receiver);
+
+            // 1. Same file. A call through self/this prefers a method of the caller's own class; a call through
+            //    another receiver cannot mean one of this file's top-level functions.
+            var local = new List<SymbolNode>();
+            foreach (var position in _byFileAndName.GetValueOrDefault((path, name), []))
+            {
+                var s = _all[position];
+                if (accept(s) && (receiver is null || selfCall || s.QualifiedName != s.Name))
+                {
+                    local.Add(s);
+                }
+            }
+
+            if (selfCall && reference.Source is { } source && source.Contains('.'))
+            {
+                var owner = source[..source.LastIndexOf('.')];
+                var own = local.Where(s => s.QualifiedName == owner + "." + name).ToList();
+                if (own.Count > 0)
+                {
+                    local = own;
+                }
+            }
+
+            if (local.Count == 1)
+            {
+                return (local[0], Resolutions.SameFile, 1.0);
+            }
+
+            if (local.Count > 1)
+            {
+                return (local[0], Resolutions.SameFile, 0.7);
+            }
+
+            // 2. A file this file imports (candidates in definition order, whichever side is smaller is walked).
+            var fromImports = new List<SymbolNode>();
+            if (imported.Count < named.Count)
+            {
+                var positions = new List<int>();
+                foreach (var file in imported)
+                {
+                    if (_byFileAndName.TryGetValue((file, name), out var inFile))
+                    {
+                        positions.AddRange(inFile);
+                    }
+                }
+
+                positions.Sort();
+                fromImports.AddRange(positions.Select(p => _all[p]).Where(accept));
+            }
+            else
+            {
+                fromImports.AddRange(named.Select(p => _all[p]).Where(s => imported.Contains(s.Path) && accept(s)));
+            }
+
+            if (fromImports.Count > 0)
+            {
+                // Top-level definitions first: `mod.f()` or an imported f() means the module's own f.
+                var topLevel = fromImports.Where(s => s.QualifiedName == s.Name).ToList();
+                var pick = topLevel.Count > 0 ? topLevel : fromImports;
+                return (pick[0], Resolutions.Imported, pick.Count == 1 ? 0.9 : 0.6);
+            }
+
+            // 3. The only definition of that name anywhere.
+            var uniques = isInherit ? _uniqueType : _uniqueCallable;
+            if (!uniques.TryGetValue(name, out var unique))
+            {
+                var accepted = named.Where(p => accept(_all[p])).Take(2).ToList();
+                uniques[name] = unique = accepted.Count == 1 ? _all[accepted[0]] : null;
+            }
+
+            return unique is not null
+                ? (unique, Resolutions.UniqueName, receiver is null || selfCall ? 0.6 : 0.5)
+                : (null, Resolutions.Unresolved, 0);
         }
 
-        if (local.Count > 1)
-        {
-            return (local[0], Resolutions.SameFile, 0.7);
-        }
+        private static bool IsCallable(SymbolNode s) => !NotCallable.Contains(s.Kind);
 
-        // 2. A file this file imports.
-        var fromImports = named.Where(s => imported.Contains(s.Path) && accept(s)).ToList();
-        if (fromImports.Count > 0)
-        {
-            // Top-level definitions first: `mod.f()` or an imported f() means the module's own f.
-            var topLevel = fromImports.Where(s => s.QualifiedName == s.Name).ToList();
-            var pick = topLevel.Count > 0 ? topLevel : fromImports;
-            return (pick[0], Resolutions.Imported, pick.Count == 1 ? 0.9 : 0.6);
-        }
+        private static bool IsType(SymbolNode s) => TypeKinds.Contains(s.Kind);
 
-        // 3. The only definition of that name anywhere.
-        var anywhere = named.Where(accept).ToList();
-        if (anywhere.Count == 1)
+        private static List<int> Positions<TKey>(Dictionary<TKey, List<int>> map, TKey key)
+            where TKey : notnull
         {
-            return (anywhere[0], Resolutions.UniqueName, receiver is null || selfCall ? 0.6 : 0.5);
-        }
+            if (!map.TryGetValue(key, out var list))
+            {
+                map[key] = list = [];
+            }
 
-        return (null, Resolutions.Unresolved, 0);
+            return list;
+        }
     }
 
     /// <summary>The last name of a reference target: generic arguments, call parentheses and qualifiers removed.</summary>

@@ -19,11 +19,12 @@ public sealed class GraphStep : IDagStep
     {
         var store = context.Tools.Store;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var files = await store.GetFilesAsync(snapshot, cancellationToken);
+
+        var sources = await LoadAsync(store, snapshot, cancellationToken);
         var loadSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var graph = GraphBuilder.Build(files, cancellationToken);
-        var architecture = ArchitectureAnalyzer.Analyze(graph, files);
+        var graph = GraphBuilder.Build(sources, cancellationToken);
+        var architecture = ArchitectureAnalyzer.Analyze(graph);
         var buildSeconds = clock.Elapsed.TotalSeconds;
         await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
         clock.Restart();
@@ -43,5 +44,13 @@ public sealed class GraphStep : IDagStep
             ["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>The snapshot's files, each reduced to what the graph needs as it is read: the texts are never all in memory.</summary>
+    public static async Task<List<GraphSource>> LoadAsync(Storage.ICodeStore store, string snapshot, CancellationToken cancellationToken)
+    {
+        var sources = new List<GraphSource>();
+        await store.ForEachFileAsync(snapshot, file => sources.Add(GraphSource.From(file)), cancellationToken);
+        return sources;
     }
 }

@@ -17,26 +17,26 @@ public sealed partial class ImportResolver
     private static readonly string[] ScriptExtensions = [".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts"];
     private static readonly HashSet<string> TypeKinds = new(StringComparer.OrdinalIgnoreCase) { "class", "interface", "struct", "enum", "record", "trait", "type", "delegate" };
 
-    private readonly Dictionary<string, StoredFile> _files;
+    private readonly Dictionary<string, GraphSource> _files;
 
     // Module key (path without extension; a package's index/__init__/mod file also under its directory),
     // every component-aligned suffix of it -> files.
     private readonly Dictionary<string, List<string>> _bySuffix = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _byDirectory = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _byFileName = new(StringComparer.Ordinal);
     private readonly List<(string Directory, string Module)> _goModules = [];
     private readonly List<TsPaths> _tsConfigs = [];
     private readonly Dictionary<string, List<string>> _csharpNamespaceFiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _csharpNamespacesOfFile = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _typeNamesOfFile = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _identifiersOfFile = new(StringComparer.Ordinal);
 
-    public ImportResolver(IReadOnlyList<StoredFile> files)
+    public ImportResolver(IReadOnlyList<GraphSource> files)
     {
+        ArgumentNullException.ThrowIfNull(files);
         _files = files.ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (var file in files)
         {
             var directory = DirectoryOf(file.Path);
             Add(_byDirectory, directory, file.Path);
+            Add(_byFileName, FileName(file.Path), file.Path);
             foreach (var key in ModuleKeys(file.Path))
             {
                 var parts = key.Split('/');
@@ -46,25 +46,19 @@ public sealed partial class ImportResolver
                 }
             }
 
-            var name = FileName(file.Path);
-            if (name == "go.mod" && GoModuleRegex().Match(file.Text) is { Success: true } module)
+            var facts = file.Facts;
+            if (facts.GoModule is { } module)
             {
-                _goModules.Add((directory, module.Groups[1].Value.Trim()));
+                _goModules.Add((directory, module));
             }
-            else if (name.StartsWith("tsconfig", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && TsPaths.TryRead(file, out var paths))
+            else if (facts.TsConfig is { } paths)
             {
                 _tsConfigs.Add(paths);
             }
-            else if (file.Language == "csharp")
-            {
-                var namespaces = CSharpNamespaceRegex().Matches(file.Text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToArray();
-                _csharpNamespacesOfFile[file.Path] = namespaces;
-                foreach (var ns in namespaces)
-                {
-                    Add(_csharpNamespaceFiles, ns, file.Path);
-                }
 
-                _typeNamesOfFile[file.Path] = file.Definitions.Where(d => TypeKinds.Contains(d.Kind)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var ns in facts.CSharpNamespaces)
+            {
+                Add(_csharpNamespaceFiles, ns, file.Path);
             }
         }
 
@@ -72,8 +66,72 @@ public sealed partial class ImportResolver
         _goModules.Sort((a, b) => b.Module.Length.CompareTo(a.Module.Length));
     }
 
+    /// <summary>What resolution needs of a file's text; read once, while the text is at hand.</summary>
+    internal static ImportFacts FactsOf(StoredFile file)
+    {
+        var facts = new ImportFacts();
+        var name = FileName(file.Path);
+        if (name == "go.mod" && GoModuleRegex().Match(file.Text) is { Success: true } module)
+        {
+            facts.GoModule = module.Groups[1].Value.Trim();
+        }
+        else if (name.StartsWith("tsconfig", StringComparison.Ordinal) && name.EndsWith(".json", StringComparison.Ordinal) && TsPaths.TryRead(file.Path, file.Text, out var paths))
+        {
+            facts.TsConfig = paths;
+        }
+        else if (file.Language == "csharp")
+        {
+            facts.CSharpNamespaces = CSharpNamespaceRegex().Matches(file.Text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToArray();
+            facts.TypeNames = file.Definitions.Where(d => TypeKinds.Contains(d.Kind)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+            facts.Identifiers = IdentifierRegex().Matches(file.Text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        }
+
+        if (file.Language == "python" && file.References is { Count: > 0 } references)
+        {
+            List<int>? lineStarts = null;
+            foreach (var reference in references)
+            {
+                if (reference.Kind != Parsing.ReferenceKinds.Import || reference.Line <= 0 || facts.PythonFrom?.ContainsKey(reference.Line) == true)
+                {
+                    continue;
+                }
+
+                lineStarts ??= LineStarts(file.Text);
+                if (reference.Line > lineStarts.Count)
+                {
+                    continue;
+                }
+
+                var start = lineStarts[reference.Line - 1];
+                while (start < file.Text.Length && file.Text[start] is ' ' or '\t')
+                {
+                    start++;
+                }
+
+                var statement = PythonFromRegex().Match(file.Text, start);
+                if (statement.Success && statement.Index == start)
+                {
+                    (facts.PythonFrom ??= [])[reference.Line] = (statement.Groups[1].Value, statement.Groups[2].Value);
+                }
+            }
+        }
+
+        return facts;
+    }
+
+    private static List<int> LineStarts(string text)
+    {
+        var starts = new List<int> { 0 };
+        for (var at = text.IndexOf('\n'); at >= 0; at = text.IndexOf('\n', at + 1))
+        {
+            starts.Add(at + 1);
+        }
+
+        return starts;
+    }
+
     /// <summary>Files of the repository that <paramref name="target"/>, imported by <paramref name="from"/>, refers to (empty: external or not found).</summary>
-    public IReadOnlyList<ResolvedImport> Resolve(StoredFile from, string target, int line = 0)
+    public IReadOnlyList<ResolvedImport> Resolve(GraphSource from, string target, int line = 0)
     {
         if (string.IsNullOrWhiteSpace(target))
         {
@@ -100,27 +158,15 @@ public sealed partial class ImportResolver
     /// <c>from pkg import a, b</c> records only <c>pkg</c>; the statement on that line says whether a and b are
     /// modules of the package (pkg/a.py) — then those are what the file depends on — or names inside pkg.
     /// </summary>
-    private List<ResolvedImport>? PythonFrom(StoredFile from, string target, int line)
+    private List<ResolvedImport>? PythonFrom(GraphSource from, string target, int line)
     {
-        if (line <= 0)
-        {
-            return null;
-        }
-
-        var start = LineStart(from.Text, line);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        var statement = PythonFromRegex().Match(from.Text, start);
-        if (!statement.Success || statement.Index != start || statement.Groups[1].Value != target)
+        if (line <= 0 || from.Facts.PythonFrom?.GetValueOrDefault(line) is not { } statement || statement.Module != target)
         {
             return null;
         }
 
         var modules = new List<ResolvedImport>();
-        foreach (var raw in statement.Groups[2].Value.Trim('(', ')', ' ', '\r').Split(','))
+        foreach (var raw in statement.Names.Trim('(', ')', ' ', '\r').Split(','))
         {
             var name = raw.Trim().Split(' ')[0].Trim();
             if (name.Length == 0 || name == "*")
@@ -136,29 +182,7 @@ public sealed partial class ImportResolver
         return modules.Count > 0 ? modules : null;
     }
 
-    private static int LineStart(string text, int line)
-    {
-        var index = 0;
-        for (var l = 1; l < line; l++)
-        {
-            index = text.IndexOf('\n', index);
-            if (index < 0)
-            {
-                return -1;
-            }
-
-            index++;
-        }
-
-        while (index < text.Length && text[index] is ' ' or '\t')
-        {
-            index++;
-        }
-
-        return index;
-    }
-
-    private IEnumerable<ResolvedImport> Python(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Python(GraphSource from, string target)
     {
         var dots = target.TakeWhile(c => c == '.').Count();
         var rest = target[dots..].Replace('.', '/');
@@ -189,7 +213,7 @@ public sealed partial class ImportResolver
         return [];
     }
 
-    private IEnumerable<ResolvedImport> Script(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Script(GraphSource from, string target)
     {
         if (target.StartsWith('.') || target.StartsWith('/'))
         {
@@ -256,31 +280,41 @@ public sealed partial class ImportResolver
         return [];
     }
 
-    private IEnumerable<ResolvedImport> CSharp(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> CSharp(GraphSource from, string target)
     {
-        // using static A.B.C / using Alias = A.B: the namespace (or the type's namespace) is what counts.
+        // using A.B brings namespace A.B into scope: the file depends on those files declaring A.B whose types it names.
+        // Nothing else: a namespace no file declares (a library's) links nowhere, even when a parent namespace exists here.
+        var used = from.Facts.Identifiers ?? [];
         var ns = target.Replace("static ", "", StringComparison.Ordinal).Split('=')[^1].Trim();
-        var files = _csharpNamespaceFiles.GetValueOrDefault(ns) ?? _csharpNamespaceFiles.GetValueOrDefault(ns.Contains('.') ? ns[..ns.LastIndexOf('.')] : "");
-        if (files is null)
+        if (_csharpNamespaceFiles.TryGetValue(ns, out var files))
         {
-            return [];
+            return files.Where(p => _files[p].Facts.TypeNames?.Overlaps(used) == true)
+                .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.8));
         }
 
-        // A using directive brings a whole namespace into scope: the file depends on those of its files whose types it names.
-        var used = Identifiers(from);
-        return files.Where(p => _typeNamesOfFile.TryGetValue(p, out var types) && types.Overlaps(used))
-            .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.8));
+        // using static A.B.Type / using Alias = A.B.Type: the files of namespace A.B that declare that type.
+        var dot = ns.LastIndexOf('.');
+        if (dot > 0 && _csharpNamespaceFiles.TryGetValue(ns[..dot], out var parentFiles))
+        {
+            var type = ns[(dot + 1)..];
+            return parentFiles.Where(p => _files[p].Facts.TypeNames?.Contains(type) == true)
+                .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.8));
+        }
+
+        return [];
     }
 
     /// <summary>C# files see the types of their own namespace (and its parents) without a using directive.</summary>
-    public IEnumerable<ResolvedImport> ImplicitCSharpImports(StoredFile from)
+    public IEnumerable<ResolvedImport> ImplicitCSharpImports(GraphSource from)
     {
-        if (!_csharpNamespacesOfFile.TryGetValue(from.Path, out var namespaces))
+        ArgumentNullException.ThrowIfNull(from);
+        var namespaces = from.Facts.CSharpNamespaces;
+        if (namespaces.Length == 0)
         {
             return [];
         }
 
-        var used = Identifiers(from);
+        var used = from.Facts.Identifiers ?? [];
         var scopes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ns in namespaces)
         {
@@ -291,12 +325,12 @@ public sealed partial class ImportResolver
         }
 
         return scopes.SelectMany(s => _csharpNamespaceFiles.GetValueOrDefault(s, []))
-            .Where(p => p != from.Path && _typeNamesOfFile.TryGetValue(p, out var types) && types.Overlaps(used))
+            .Where(p => p != from.Path && _files[p].Facts.TypeNames?.Overlaps(used) == true)
             .Distinct(StringComparer.Ordinal)
             .Select(p => new ResolvedImport(p, Resolutions.Namespace, 0.7));
     }
 
-    private IEnumerable<ResolvedImport> Java(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Java(GraphSource from, string target)
     {
         var path = target.Replace("static ", "", StringComparison.Ordinal).Trim().Replace('.', '/');
         if (path.EndsWith("/*", StringComparison.Ordinal))
@@ -310,7 +344,7 @@ public sealed partial class ImportResolver
         return Progressive(from, path.Split('/'), 1.0);
     }
 
-    private IEnumerable<ResolvedImport> Rust(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Rust(GraphSource from, string target)
     {
         var parts = target.Split("::", StringSplitOptions.RemoveEmptyEntries).Select(p => p.Trim('{', '}', ' ')).Where(p => p.Length > 0).ToList();
         if (parts.Count == 0)
@@ -353,7 +387,7 @@ public sealed partial class ImportResolver
         return Progressive(from, [.. parts], 0.9);
     }
 
-    private IEnumerable<ResolvedImport> Include(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Include(GraphSource from, string target)
     {
         var relative = Normalize(Join(DirectoryOf(from.Path), target));
         if (_files.ContainsKey(relative))
@@ -361,11 +395,11 @@ public sealed partial class ImportResolver
             return [new(relative, Resolutions.Path, 1.0)];
         }
 
-        var matches = _files.Keys.Where(p => p == target || p.EndsWith("/" + target, StringComparison.Ordinal)).ToList();
+        var matches = _byFileName.GetValueOrDefault(FileName(target), []).Where(p => p == target || p.EndsWith("/" + target, StringComparison.Ordinal)).ToList();
         return matches.Count > 0 ? [new(Nearest(matches, from.Path), Resolutions.Path, matches.Count == 1 ? 0.9 : 0.7)] : [];
     }
 
-    private IEnumerable<ResolvedImport> Ruby(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Ruby(GraphSource from, string target)
     {
         var relative = Normalize(Join(DirectoryOf(from.Path), target));
         foreach (var candidate in new[] { relative, relative + ".rb" })
@@ -379,7 +413,7 @@ public sealed partial class ImportResolver
         return Fallback(from, target);
     }
 
-    private IEnumerable<ResolvedImport> Fallback(StoredFile from, string target)
+    private IEnumerable<ResolvedImport> Fallback(GraphSource from, string target)
     {
         if (target.StartsWith("./", StringComparison.Ordinal) || target.StartsWith("../", StringComparison.Ordinal))
         {
@@ -393,7 +427,7 @@ public sealed partial class ImportResolver
     }
 
     /// <summary>The longest prefix of <paramref name="parts"/> (at least one part) that names a module of the same language family.</summary>
-    private IEnumerable<ResolvedImport> Progressive(StoredFile from, string[] parts, double confidence)
+    private IEnumerable<ResolvedImport> Progressive(GraphSource from, string[] parts, double confidence)
     {
         for (var take = parts.Length; take >= 1; take--)
         {
@@ -412,7 +446,7 @@ public sealed partial class ImportResolver
         return [];
     }
 
-    private List<string> Lookup(string key, StoredFile from, string language) =>
+    private List<string> Lookup(string key, GraphSource from, string language) =>
         _bySuffix.TryGetValue(key, out var list) ? list.Where(p => p != from.Path && SameFamily(language, _files[p].Language)).Distinct(StringComparer.Ordinal).ToList() : [];
 
     private string? Exact(string module, string extension, string packageFile)
@@ -425,16 +459,6 @@ public sealed partial class ImportResolver
 
         var package = Join(module, packageFile);
         return _files.ContainsKey(package) ? package : null;
-    }
-
-    private HashSet<string> Identifiers(StoredFile file)
-    {
-        if (!_identifiersOfFile.TryGetValue(file.Path, out var set))
-        {
-            _identifiersOfFile[file.Path] = set = IdentifierRegex().Matches(file.Text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
-        }
-
-        return set;
     }
 
     private static string Family(string language) => language switch
@@ -541,7 +565,7 @@ public sealed partial class ImportResolver
     private static partial Regex SeparatorRegex();
 
     /// <summary>compilerOptions.baseUrl and paths of one tsconfig file.</summary>
-    private sealed class TsPaths
+    internal sealed class TsPaths
     {
         private readonly string _baseDirectory;
         private readonly List<(string Pattern, string[] Replacements)> _paths = [];
@@ -553,18 +577,18 @@ public sealed partial class ImportResolver
             _hasBaseUrl = hasBaseUrl;
         }
 
-        public static bool TryRead(StoredFile file, out TsPaths paths)
+        public static bool TryRead(string path, string text, out TsPaths paths)
         {
             paths = null!;
             try
             {
-                using var document = JsonDocument.Parse(file.Text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
                 if (!document.RootElement.TryGetProperty("compilerOptions", out var options) || options.ValueKind != JsonValueKind.Object)
                 {
                     return false;
                 }
 
-                var directory = DirectoryOf(file.Path);
+                var directory = DirectoryOf(path);
                 var hasBase = options.TryGetProperty("baseUrl", out var baseUrl) && baseUrl.ValueKind == JsonValueKind.String;
                 paths = new TsPaths(Normalize(Join(directory, hasBase ? baseUrl.GetString()! : ".")), hasBase);
                 if (options.TryGetProperty("paths", out var map) && map.ValueKind == JsonValueKind.Object)
@@ -616,4 +640,23 @@ public sealed partial class ImportResolver
             }
         }
     }
+}
+
+/// <summary>What import resolution reads from a file's text (see <see cref="ImportResolver.FactsOf"/>).</summary>
+internal sealed class ImportFacts
+{
+    public string? GoModule { get; set; }
+
+    public ImportResolver.TsPaths? TsConfig { get; set; }
+
+    public string[] CSharpNamespaces { get; set; } = [];
+
+    /// <summary>C#: the names of the types the file declares.</summary>
+    public HashSet<string>? TypeNames { get; set; }
+
+    /// <summary>C#: every identifier of the text (what the file may name).</summary>
+    public HashSet<string>? Identifiers { get; set; }
+
+    /// <summary>Python: line of an import → the <c>from X import names</c> statement that starts there.</summary>
+    public Dictionary<int, (string Module, string Names)>? PythonFrom { get; set; }
 }

@@ -15,8 +15,20 @@ public static class ReportKinds
     public const string Summary = "summary";
 }
 
+/// <summary>What the summary needs of one stored file: no text, no parse data.</summary>
+public sealed record FileStat(string Path, string Language, int Lines, int Definitions, int? CodeLines);
+
 public partial interface ICodeStore
 {
+    /// <summary>
+    /// Hands every stored file of the snapshot, in path order, to <paramref name="visit"/> as it is read, so a caller that
+    /// keeps only what it needs of each never holds the whole snapshot (texts and parse data) in memory.
+    /// </summary>
+    Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default);
+
+    /// <summary>Path, language, line count, definition count and code lines (from the file metrics) of every stored file of the snapshot, in path order.</summary>
+    Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the snapshot's graph: its edges and its architecture report (JSON), in one transaction.</summary>
     Task SaveGraphAsync(string snapshotId, IReadOnlyList<GraphEdge> edges, string architectureJson, CancellationToken cancellationToken = default);
 

@@ -1,11 +1,14 @@
 // SQLite part of the graph area: graph_edges and analysis_reports tables.
 using CodeIngest.Graph;
+using CodeIngest.Parsing;
 using Microsoft.Data.Sqlite;
 
 namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore
 {
+    // No index on target_path: nothing queries by it, and keeping one current costs a random B-tree write per edge
+    // (minutes for a million edges); databases made before this drop it.
     private const string GraphSchema =
         """
         CREATE TABLE IF NOT EXISTS graph_edges (
@@ -13,11 +16,84 @@ public sealed partial class SqliteCodeStore
             source_path TEXT NOT NULL, source_symbol TEXT, target_path TEXT, target_symbol TEXT, target_name TEXT NOT NULL,
             line INTEGER NOT NULL, resolution TEXT NOT NULL, confidence REAL NOT NULL,
             PRIMARY KEY (snapshot_id, ordinal));
-        CREATE INDEX IF NOT EXISTS graph_edges_target ON graph_edges(snapshot_id, target_path);
+        DROP INDEX IF EXISTS graph_edges_target;
         CREATE TABLE IF NOT EXISTS analysis_reports (
             snapshot_id TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
             PRIMARY KEY (snapshot_id, kind));
         """;
+
+    public Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        return RunAsync(async connection =>
+        {
+            await using var command = connection.Command(
+                """
+                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
+                FROM snapshot_files f JOIN contents c ON c.hash = f.hash
+                WHERE f.snapshot_id = $s ORDER BY f.path
+                """).With("$s", snapshotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var path = reader.GetString(0);
+                var data = ParseData.Deserialize(reader.GetNullableString(6));
+
+                // A row stored before parse data existed keeps its definitions in the definitions table only. Looked up per
+                // such row: a join of every definition with its file row reads the whole table at random (minutes on a large snapshot).
+                var definitions = data?.Definitions ?? await LegacyDefinitionsAsync(connection, snapshotId, path, cancellationToken).ConfigureAwait(false);
+                visit(new StoredFile(
+                    path,
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetInt32(3),
+                    reader.GetNullableString(4),
+                    definitions,
+                    reader.GetString(5),
+                    data?.References ?? [],
+                    data?.Metrics));
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<Definition>> LegacyDefinitionsAsync(SqliteConnection connection, string snapshotId, string path, CancellationToken cancellationToken)
+    {
+        var list = new List<Definition>();
+        await using var command = connection.Command(
+            "SELECT name, kind, start_line, end_line, start_byte, end_byte FROM definitions WHERE snapshot_id = $s AND path = $p ORDER BY ordinal")
+            .With("$s", snapshotId).With("$p", path);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new Definition(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
+        }
+
+        return list;
+    }
+
+    public Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<FileStat>>(async connection =>
+        {
+            var result = new List<FileStat>();
+            await using var command = connection.Command(
+                """
+                SELECT f.path, f.language, f.lines,
+                    CASE WHEN f.parse_data IS NULL
+                        THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path)
+                        ELSE COALESCE(json_array_length(f.parse_data, '$.definitions'), 0) END,
+                    json_extract(f.parse_data, '$.metrics.codeLines')
+                FROM snapshot_files f WHERE f.snapshot_id = $s ORDER BY f.path
+                """).With("$s", snapshotId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new FileStat(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4)));
+            }
+
+            return result;
+        }, cancellationToken);
 
     public Task SaveGraphAsync(string snapshotId, IReadOnlyList<GraphEdge> edges, string architectureJson, CancellationToken cancellationToken = default)
     {
@@ -31,37 +107,43 @@ public sealed partial class SqliteCodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using (var insert = connection.Command(
-                """
-                INSERT INTO graph_edges(snapshot_id, ordinal, kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence)
-                VALUES ($s, $o, $kind, $sp, $ss, $tp, $ts, $tn, $line, $res, $conf)
-                """, transaction))
+            // Many rows per statement: a large graph (a million edges) spends its time in SQLite, not in one call per row.
+            const int Rows = 100;
+            SqliteCommand? full = null;
+            try
             {
-                insert.With("$s", snapshotId);
-                var ordinal = insert.Parameters.Add("$o", SqliteType.Integer);
-                var kind = insert.Parameters.Add("$kind", SqliteType.Text);
-                var sourcePath = insert.Parameters.Add("$sp", SqliteType.Text);
-                var sourceSymbol = insert.Parameters.Add("$ss", SqliteType.Text);
-                var targetPath = insert.Parameters.Add("$tp", SqliteType.Text);
-                var targetSymbol = insert.Parameters.Add("$ts", SqliteType.Text);
-                var targetName = insert.Parameters.Add("$tn", SqliteType.Text);
-                var line = insert.Parameters.Add("$line", SqliteType.Integer);
-                var resolution = insert.Parameters.Add("$res", SqliteType.Text);
-                var confidence = insert.Parameters.Add("$conf", SqliteType.Real);
-                for (var i = 0; i < edges.Count; i++)
+                for (var offset = 0; offset < edges.Count; offset += Rows)
                 {
-                    var e = edges[i];
-                    ordinal.Value = i;
-                    kind.Value = e.Kind;
-                    sourcePath.Value = e.SourcePath;
-                    sourceSymbol.Value = (object?)e.SourceSymbol ?? DBNull.Value;
-                    targetPath.Value = (object?)e.TargetPath ?? DBNull.Value;
-                    targetSymbol.Value = (object?)e.TargetSymbol ?? DBNull.Value;
-                    targetName.Value = e.TargetName;
-                    line.Value = e.Line;
-                    resolution.Value = e.Resolution;
-                    confidence.Value = e.Confidence;
+                    var count = Math.Min(Rows, edges.Count - offset);
+                    var insert = count == Rows ? full ??= EdgeInsert(connection, transaction, snapshotId, Rows) : EdgeInsert(connection, transaction, snapshotId, count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var e = edges[offset + i];
+                        var p = 1 + i * 10;
+                        insert.Parameters[p].Value = offset + i;
+                        insert.Parameters[p + 1].Value = e.Kind;
+                        insert.Parameters[p + 2].Value = e.SourcePath;
+                        insert.Parameters[p + 3].Value = (object?)e.SourceSymbol ?? DBNull.Value;
+                        insert.Parameters[p + 4].Value = (object?)e.TargetPath ?? DBNull.Value;
+                        insert.Parameters[p + 5].Value = (object?)e.TargetSymbol ?? DBNull.Value;
+                        insert.Parameters[p + 6].Value = e.TargetName;
+                        insert.Parameters[p + 7].Value = e.Line;
+                        insert.Parameters[p + 8].Value = e.Resolution;
+                        insert.Parameters[p + 9].Value = e.Confidence;
+                    }
+
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (insert != full)
+                    {
+                        await insert.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            finally
+            {
+                if (full is not null)
+                {
+                    await full.DisposeAsync().ConfigureAwait(false);
                 }
             }
 
@@ -69,6 +151,35 @@ public sealed partial class SqliteCodeStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
+
+    // INSERT of `rows` edges: parameter 0 is the snapshot, then ten per row in column order.
+    private static SqliteCommand EdgeInsert(SqliteConnection connection, SqliteTransaction transaction, string snapshotId, int rows)
+    {
+        var sql = new System.Text.StringBuilder(
+            "INSERT INTO graph_edges(snapshot_id, ordinal, kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"($s,$o{i},$k{i},$sp{i},$ss{i},$tp{i},$ts{i},$tn{i},$l{i},$r{i},$c{i})");
+        }
+
+        var command = connection.Command(sql.ToString(), transaction).With("$s", snapshotId);
+        for (var i = 0; i < rows; i++)
+        {
+            command.Parameters.Add($"$o{i}", SqliteType.Integer);
+            command.Parameters.Add($"$k{i}", SqliteType.Text);
+            command.Parameters.Add($"$sp{i}", SqliteType.Text);
+            command.Parameters.Add($"$ss{i}", SqliteType.Text);
+            command.Parameters.Add($"$tp{i}", SqliteType.Text);
+            command.Parameters.Add($"$ts{i}", SqliteType.Text);
+            command.Parameters.Add($"$tn{i}", SqliteType.Text);
+            command.Parameters.Add($"$l{i}", SqliteType.Integer);
+            command.Parameters.Add($"$r{i}", SqliteType.Text);
+            command.Parameters.Add($"$c{i}", SqliteType.Real);
+        }
+
+        return command;
     }
 
     public Task<IReadOnlyList<GraphEdge>> GetGraphEdgesAsync(string snapshotId, CancellationToken cancellationToken = default) =>

@@ -294,57 +294,12 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<StoredFile>>(async connection =>
-        {
-            var definitions = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
-            await using (var command = connection.Command(
-                """
-                SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-                WHERE d.snapshot_id = $s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
-                """).With("$s", snapshotId))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var path = reader.GetString(0);
-                    if (!definitions.TryGetValue(path, out var list))
-                    {
-                        definitions[path] = list = [];
-                    }
-
-                    list.Add(new Definition(reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
-                }
-            }
-
-            var result = new List<StoredFile>();
-            await using (var command = connection.Command(
-                """
-                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
-                FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-                WHERE f.snapshot_id = $s ORDER BY f.path
-                """).With("$s", snapshotId))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var path = reader.GetString(0);
-                    var data = ParseData.Deserialize(reader.GetNullableString(6));
-                    result.Add(new StoredFile(
-                        path,
-                        reader.GetString(1),
-                        reader.GetString(2),
-                        reader.GetInt32(3),
-                        reader.GetNullableString(4),
-                        (IReadOnlyList<Definition>?)data?.Definitions ?? (definitions.TryGetValue(path, out var list) ? list : []),
-                        reader.GetString(5),
-                        data?.References ?? [],
-                        data?.Metrics));
-                }
-            }
-
-            return result;
-        }, cancellationToken);
+    public async Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default)
+    {
+        var result = new List<StoredFile>();
+        await ForEachFileAsync(snapshotId, result.Add, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)
     {

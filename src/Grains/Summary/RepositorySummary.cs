@@ -38,14 +38,18 @@ public static partial class SummaryBuilder
 {
     public const int TopCount = 10;
 
-    public static RepositorySummary Build(string repo, string? commit, IReadOnlyList<StoredFile> files, ArchitectureReport? architecture, QualityReport? quality)
+    public static RepositorySummary Build(string repo, string? commit, IReadOnlyList<StoredFile> files, ArchitectureReport? architecture, QualityReport? quality) =>
+        Build(repo, commit, files.Select(f => new FileStat(f.Path, f.Language, f.Lines, f.Definitions.Count, f.Metrics?.CodeLines)).ToList(), Purpose(files), architecture, quality);
+
+    /// <summary>The summary from per-file statistics (no texts), the README's purpose and the stored reports.</summary>
+    public static RepositorySummary Build(string repo, string? commit, IReadOnlyList<FileStat> files, string? purpose, ArchitectureReport? architecture, QualityReport? quality)
     {
-        var purpose = Purpose(files);
+        ArgumentNullException.ThrowIfNull(files);
         var quals = quality?.Files.ToDictionary(f => f.Path, StringComparer.Ordinal) ?? [];
         var languages = files.GroupBy(f => f.Language)
-            .Select(g => new LanguageSize(g.Key, g.Count(), g.Sum(f => f.Lines), g.Sum(f => quals.TryGetValue(f.Path, out var q) ? q.CodeLines : f.Metrics?.CodeLines ?? f.Lines)))
+            .Select(g => new LanguageSize(g.Key, g.Count(), g.Sum(f => f.Lines), g.Sum(f => quals.TryGetValue(f.Path, out var q) ? q.CodeLines : f.CodeLines ?? f.Lines)))
             .OrderByDescending(l => l.CodeLines).ThenBy(l => l.Language, StringComparer.Ordinal).ToList();
-        var stats = new SummaryStats(files.Count, files.Sum(f => f.Lines), languages.Sum(l => l.CodeLines), files.Sum(f => f.Definitions.Count), languages, quality?.Score,
+        var stats = new SummaryStats(files.Count, files.Sum(f => f.Lines), languages.Sum(l => l.CodeLines), files.Sum(f => f.Definitions), languages, quality?.Score,
             quality?.Findings.Count ?? 0);
         var layers = architecture?.Layers.Select(l => new SummaryLayer(l.Index, l.Files.Count,
             l.Files.Select(ArchitectureAnalyzer.ModuleOf).GroupBy(m => m).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).Take(5).ToList())).ToList() ?? [];
@@ -113,15 +117,21 @@ public static partial class SummaryBuilder
     /// <summary>The README's first real paragraph (no headings, badges, HTML or code), as plain text, at most 600 characters.</summary>
     public static string? Purpose(IReadOnlyList<StoredFile> files)
     {
-        var readme = files.Where(f => ReadmeRegex().IsMatch(f.Path)).OrderBy(f => f.Path.Count(c => c == '/')).ThenBy(f => f.Path.Length).FirstOrDefault();
-        if (readme is null)
-        {
-            return null;
-        }
+        var readme = ReadmePath(files.Select(f => f.Path)) is { } path ? files.First(f => f.Path == path) : null;
+        return readme is null ? null : PurposeOf(readme.Text);
+    }
 
+    /// <summary>The repository's README: the least deep, then shortest, path named readme(.md|.markdown|.rst|.txt).</summary>
+    public static string? ReadmePath(IEnumerable<string> paths) =>
+        paths.Where(p => ReadmeRegex().IsMatch(p)).OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p.Length).FirstOrDefault();
+
+    /// <summary>The first real paragraph of a README's text (see <see cref="Purpose"/>).</summary>
+    public static string? PurposeOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         var paragraph = new List<string>();
         var inCode = false;
-        foreach (var raw in readme.Text.Split('\n'))
+        foreach (var raw in text.Split('\n'))
         {
             var line = raw.Trim();
             if (line.StartsWith("```", StringComparison.Ordinal) || line.StartsWith("~~~", StringComparison.Ordinal))
@@ -150,10 +160,10 @@ public static partial class SummaryBuilder
             return null;
         }
 
-        var text = string.Join(' ', paragraph);
-        text = MarkdownLinkRegex().Replace(text, "$1");
-        text = text.Replace("**", "", StringComparison.Ordinal).Replace("__", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
-        return text.Length <= 600 ? text : text[..597] + "...";
+        var plain = string.Join(' ', paragraph);
+        plain = MarkdownLinkRegex().Replace(plain, "$1");
+        plain = plain.Replace("**", "", StringComparison.Ordinal).Replace("__", "", StringComparison.Ordinal).Replace("`", "", StringComparison.Ordinal);
+        return plain.Length <= 600 ? plain : plain[..597] + "...";
     }
 
     [GeneratedRegex(@"(^|/)readme(\.(md|markdown|rst|txt))?$", RegexOptions.IgnoreCase)]

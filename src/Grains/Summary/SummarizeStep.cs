@@ -26,16 +26,7 @@ public sealed class SummarizeStep : IDagStep
     {
         var store = context.Tools.Store;
         var repo = context.Require(IngestionPipeline.Parameters.Repo);
-        var commit = (await store.ListSnapshotsAsync(repo, cancellationToken)).FirstOrDefault(s => s.SnapshotId == snapshot)?.Commit;
-        var files = await store.GetFilesAsync(snapshot, cancellationToken);
-        var architectureJson = await store.GetReportAsync(snapshot, ReportKinds.Architecture, cancellationToken);
-        var qualityJson = await store.GetReportAsync(snapshot, ReportKinds.Quality, cancellationToken);
-        var summary = SummaryBuilder.Build(
-            repo,
-            commit,
-            files,
-            architectureJson is null ? null : JsonSerializer.Deserialize<ArchitectureReport>(architectureJson, CodeInsights.Json),
-            qualityJson is null ? null : JsonSerializer.Deserialize<QualityReport>(qualityJson, CodeInsights.Json));
+        var summary = await BuildAsync(store, repo, snapshot, cancellationToken);
         var json = JsonSerializer.Serialize(summary, CodeInsights.Json);
         await store.SaveReportAsync(snapshot, ReportKinds.Summary, json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "summary.md"), summary.Summary, cancellationToken);
@@ -45,6 +36,28 @@ public sealed class SummarizeStep : IDagStep
             ["entry_points"] = summary.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
             ["layers"] = summary.Layers.Count.ToString(CultureInfo.InvariantCulture),
         };
+    }
+
+    /// <summary>The summary of a snapshot from what the store holds: per-file statistics, the README and the stored reports.</summary>
+    public static async Task<RepositorySummary> BuildAsync(ICodeStore store, string repo, string snapshot, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var commit = (await store.ListSnapshotsAsync(repo, cancellationToken)).FirstOrDefault(s => s.SnapshotId == snapshot)?.Commit;
+
+        // Per-file statistics and the README only: the graph and quality stages already read every text and stored what they found.
+        var files = await store.GetFileStatsAsync(snapshot, cancellationToken);
+        var readme = SummaryBuilder.ReadmePath(files.Select(f => f.Path)) is { } readmePath
+            ? (await store.GetFilesByPathAsync(snapshot, [readmePath], cancellationToken)).FirstOrDefault()
+            : null;
+        var architectureJson = await store.GetReportAsync(snapshot, ReportKinds.Architecture, cancellationToken);
+        var qualityJson = await store.GetReportAsync(snapshot, ReportKinds.Quality, cancellationToken);
+        return SummaryBuilder.Build(
+            repo,
+            commit,
+            files,
+            readme is null ? null : SummaryBuilder.PurposeOf(readme.Text),
+            architectureJson is null ? null : JsonSerializer.Deserialize<ArchitectureReport>(architectureJson, CodeInsights.Json),
+            qualityJson is null ? null : JsonSerializer.Deserialize<QualityReport>(qualityJson, CodeInsights.Json));
     }
 }
 

@@ -111,6 +111,33 @@ public sealed class GraphBuilderTests
     }
 
     [Fact]
+    public void CSharp_using_links_only_files_declaring_that_namespace_and_using_static_only_the_named_type()
+    {
+        const string Program =
+            "using Shop.Data;\nusing static Shop.Util.Guard;\nusing Shop.Reports;\n\n"
+            + "var repository = new OrderRepository();\nNotNull(repository);\nvar report = new Report(); var legacy = new OldRepository(); var text = Strings.Empty;\n";
+        var graph = Build(
+        [
+            File("App/Program.cs", "csharp", Program, references: [Import("Shop.Data", 1), Import("Shop.Util.Guard", 2), Import("Shop.Reports", 3)]),
+            File("Data/OrderRepository.cs", "csharp", "namespace Shop.Data;\npublic class OrderRepository {}\n", [Def("OrderRepository", "class", 2, 2)]),
+            File("Data/Legacy/OldRepository.cs", "csharp", "namespace Shop.Data.Legacy;\npublic class OldRepository {}\n", [Def("OldRepository", "class", 2, 2)]),
+            File("Util/Guard.cs", "csharp", "namespace Shop.Util;\npublic static class Guard { public static void NotNull(object o) {} }\n", [Def("Guard", "class", 2, 2), Def("NotNull", "method", 2, 2, "Guard.NotNull")]),
+            File("Util/Strings.cs", "csharp", "namespace Shop.Util;\npublic static class Strings { public const string Empty = \"\"; }\n", [Def("Strings", "class", 2, 2)]),
+            File("Core/Report.cs", "csharp", "namespace Shop;\npublic class Report {}\n", [Def("Report", "class", 2, 2)]),
+        ]);
+
+        var imports = graph.Edges.Where(e => e.Kind == EdgeKinds.Import && e.SourcePath == "App/Program.cs")
+            .Select(e => (e.TargetName, e.TargetPath, e.Resolution)).ToList();
+        Assert.Equal(
+            [
+                ("Shop.Data", "Data/OrderRepository.cs", Resolutions.Namespace),   // not Data/Legacy/ (namespace Shop.Data.Legacy), though Program names its type
+                ("Shop.Util.Guard", "Util/Guard.cs", Resolutions.Namespace),      // the type of using static, not every Shop.Util file Program names
+                ("Shop.Reports", null, Resolutions.Unresolved),                   // no file declares Shop.Reports: the parent namespace Shop does not stand in
+            ],
+            imports);
+    }
+
+    [Fact]
     public void Java_rust_and_c_imports_resolve_by_path()
     {
         var graph = Build(

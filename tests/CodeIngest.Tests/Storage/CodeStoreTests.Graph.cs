@@ -49,6 +49,34 @@ public abstract partial class CodeStoreTests
     }
 
     [Fact]
+    public async Task Files_stream_in_path_order_and_their_statistics_come_without_texts()
+    {
+        var store = await NewStoreAsync();
+        ParsedFileContent Parsed(string path, string language, string text, Definition[] definitions, CodeMetrics? metrics) =>
+            new(new ParsedFile(path, language, text.Split('\n').Length, definitions, null, [], metrics), Encoding.UTF8.GetBytes(text));
+        await store.BeginSnapshotAsync(new SnapshotInfo("stats-1", "local/stats", "file:///stats", null, null, DateTimeOffset.UtcNow), Ct);
+        await store.SaveParsedFilesAsync("stats-1",
+        [
+            Parsed("b.py", "python", "def f():\n    pass\n\ndef g(): pass", [new("f", "function", 1, 2, 0, 0), new("g", "function", 4, 4, 0, 0)], new CodeMetrics(4, 3, 0, 2, 1, 0)),
+            Parsed("a.py", "python", "x = 1\n", [new("x", "variable", 1, 1, 0, 0)], null),
+            Parsed("README.md", "markdown", "# Demo", [], null),
+        ], Ct);
+
+        var seen = new List<string>();
+        await store.ForEachFileAsync("stats-1", f => seen.Add($"{f.Path}:{f.Definitions.Count}:{f.Text.Length}"), Ct);
+        Assert.Equal(["README.md:0:6", "a.py:1:6", "b.py:2:32"], seen);
+        Assert.Equal(
+            [new FileStat("README.md", "markdown", 1, 0, null), new FileStat("a.py", "python", 2, 1, null), new FileStat("b.py", "python", 4, 2, 3)],
+            await store.GetFileStatsAsync("stats-1", Ct));
+        Assert.Empty(await store.GetFileStatsAsync("no-such-snapshot", Ct));
+
+        // Edges keep their order when the count is not a multiple of the insert batch.
+        var edges = Enumerable.Range(0, 1_234).Select(i => new GraphEdge(EdgeKinds.Call, "a.py", null, i % 2 == 0 ? "b.py" : null, i % 2 == 0 ? "f" : null, $"f{i}", i, Resolutions.Unresolved, i / 1000.0)).ToList();
+        await store.SaveGraphAsync("stats-1", edges, "{}", Ct);
+        Assert.Equal(edges, await store.GetGraphEdgesAsync("stats-1", Ct));
+    }
+
+    [Fact]
     public async Task Snapshots_of_a_repository_are_listed_newest_first_with_their_commits()
     {
         var store = await NewStoreAsync();

@@ -197,32 +197,9 @@ public sealed partial class PostgresCodeStore : ICodeStore, IAsyncDisposable, ID
 
     public async Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default)
     {
-        var definitions = (await QueryAsync(
-            """
-            SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            WHERE d.snapshot_id = @s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = @s AND parse_data IS NULL) ORDER BY d.path, d.ordinal
-            """,
-            c => c.Text("s", snapshotId),
-            r => (Path: r.GetString(0), Definition: new Definition(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6))),
-            cancellationToken).ConfigureAwait(false))
-            .GroupBy(d => d.Path, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<Definition>)g.Select(d => d.Definition).ToList(), StringComparer.Ordinal);
-
-        return await QueryAsync(
-            """
-            SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
-            FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-            WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
-            """,
-            c => c.Text("s", snapshotId),
-            r =>
-            {
-                var data = ParseData.Deserialize(r.IsDBNull(6) ? null : r.GetString(6));
-                return new StoredFile(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetString(4),
-                    data?.Definitions ?? (definitions.TryGetValue(r.GetString(0), out var list) ? list : []), r.GetString(5),
-                    data?.References ?? [], data?.Metrics);
-            },
-            cancellationToken).ConfigureAwait(false);
+        var result = new List<StoredFile>();
+        await ForEachFileAsync(snapshotId, result.Add, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public Task SaveChunksAsync(string snapshotId, IReadOnlyList<CodeChunk> chunks, CancellationToken cancellationToken = default)

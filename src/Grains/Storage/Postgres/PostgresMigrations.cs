@@ -39,6 +39,7 @@ public static class PostgresMigrations
         new(6, "embeddings", PostgresCodeStore.EmbeddingsSchema),
         new(7, "parse data (qualified definitions, references, metrics)", ParseDataSchema),
         new(8, "graph and reports", PostgresCodeStore.GraphSchema),
+        new(9, "graph edges without the unused target index (a random index write per edge)", "DROP INDEX IF EXISTS graph_edges_target;"),
     ];
 
     // A file's full parse (see Storage/ParseData.cs) next to its row.
