@@ -85,6 +85,43 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Joins the silo another process hosts on this data directory, or returns null when none is running
+    /// (then nothing is started: read-only commands fall back to reading the store in-process).</summary>
+    public static async Task<EmbeddedCluster?> JoinRunningAsync(string dataDirectory, LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+    {
+        var data = Path.GetFullPath(dataDirectory);
+        var endpointPath = Path.Combine(data, "embedded-silo.json");
+        if (!File.Exists(endpointPath))
+        {
+            return null;
+        }
+
+        // A published endpoint with a free lock is left behind by a host that died: nobody to join.
+        if (TryLock(Path.Combine(data, "embedded-silo.lock")) is { } stale)
+        {
+            await stale.DisposeAsync();
+            return null;
+        }
+
+        Endpoint? endpoint;
+        try
+        {
+            endpoint = JsonSerializer.Deserialize<Endpoint>(await File.ReadAllTextAsync(endpointPath, cancellationToken));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+
+        if (endpoint is null || await JoinAsync(endpoint.GatewayPort, logLevel, cancellationToken) is not { } joined)
+        {
+            return null;
+        }
+
+        joined.HostProcessId = endpoint.ProcessId;
+        return joined;
+    }
+
     private static async Task<EmbeddedCluster> HostAsync(string data, string endpointPath, FileStream hostLock, LogLevel logLevel, Action<IngestionOptions>? configure, CancellationToken cancellationToken)
     {
         var gatewayPort = FreePort();
