@@ -113,7 +113,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             return null;
         }
 
-        if (endpoint is null || await JoinAsync(endpoint.GatewayPort, logLevel, cancellationToken) is not { } joined)
+        // A host is known to run: give a slow machine longer to connect than a would-be host waits.
+        if (endpoint is null || await JoinAsync(endpoint.GatewayPort, logLevel, cancellationToken, TimeSpan.FromSeconds(30)) is not { } joined)
         {
             return null;
         }
@@ -149,13 +150,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(host, hostLock, isHost: true);
     }
 
-    private static async Task<EmbeddedCluster?> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken)
+    private static async Task<EmbeddedCluster?> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken, TimeSpan? connectTimeout = null)
     {
         var builder = CreateBuilder(logLevel);
         builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, ServiceId, ClusterId));
         var host = builder.Build();
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connect.CancelAfter(TimeSpan.FromSeconds(5));
+        connect.CancelAfter(connectTimeout ?? TimeSpan.FromSeconds(5));
         try
         {
             await host.StartAsync(connect.Token);

@@ -102,9 +102,9 @@ public sealed class VectorIndex
         {
             foreach (var hash in entries[e].Hashes)
             {
-                var target = matrix.AsSpan(r * dimension, dimension);
                 if (fresh.TryGetValue(hash, out var vector) && vector.Length == dimension)
                 {
+                    var target = matrix.AsSpan(r * dimension, dimension);
                     vector.CopyTo(target);
                     var norm = TensorPrimitives.Norm(target);
                     if (norm > 0)
@@ -114,7 +114,7 @@ public sealed class VectorIndex
                 }
                 else if (previous is not null && previous._rowOfHash.TryGetValue(hash, out var old))
                 {
-                    previous._matrix.AsSpan(old * dimension, dimension).CopyTo(target);
+                    previous._matrix.AsSpan(old * dimension, dimension).CopyTo(matrix.AsSpan(r * dimension, dimension));
                 }
                 else
                 {
