@@ -160,6 +160,7 @@ internal static partial class SearchE2eBench
                 rows.Add($"| {size:N0} | bare query embedding (OnnxEmbedder, 1 thread) | {SearchBench.Percentile(bareEmbed, 0.5):0.0} | {SearchBench.Percentile(bareEmbed, 0.99):0.0} | {bareEmbed.Count} |");
                 rows.Add($"| {size:N0} | bare exact top-10 (float[] matrix, TensorPrimitives.Dot) | {SearchBench.Percentile(bareTopK, 0.5):0.0} | {SearchBench.Percentile(bareTopK, 0.99):0.0} | {bareTopK.Count} |");
                 Console.WriteLine($"{size:N0} chunks done; load average {LoadAverage()}");
+                rows.Concat(memoryRows).Concat(cliRows).Where(r => r.StartsWith($"| {size:N0} |", StringComparison.Ordinal)).ToList().ForEach(Console.WriteLine);
             }
             finally
             {
