@@ -9,6 +9,9 @@
 //                                  bare ONNX Runtime session on the same texts, batch 32
 //   CodeIngest.Bench search [sizes] [queries]   exact vector top-10 latency and memory at N chunks
 //                                  (default 10000,100000) against a scalar loop, same run
+//   CodeIngest.Bench search-e2e <python-dir> [sizes] [rounds]   search latency through a hosted silo's search grain
+//                                  (lexical, vector, hybrid) at N chunks of real code with random vectors, next to
+//                                  bare FTS5, bare exact top-k and bare query embedding; shard memory; CLI first vs repeated
 //   CodeIngest.Bench graph <dir>   graph build, architecture and quality review time and memory, next to
 //                                  the parse of the same files and a bare loop over their references
 //   CodeIngest.Bench graph-stage <data-dir> [snapshot]   the graph and summarize stages' own code on the
@@ -41,13 +44,18 @@ switch (args.FirstOrDefault())
         return SearchBench.Run(
             args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    case "search-e2e" when args.Length is >= 2 and <= 4:
+        return await SearchE2eBench.RunAsync(
+            Path.GetFullPath(args[1]),
+            args.Length > 2 ? [.. args[2].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 2);
     case "watch" when args.Length is >= 2 and <= 4:
         return await WatchBench.RunAsync(
             Path.GetFullPath(args[1]),
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

@@ -111,7 +111,7 @@ internal static class SearchBench
         return vector.Select(v => v / norm).ToArray();
     }
 
-    private static double Percentile(List<double> values, double p)
+    internal static double Percentile(List<double> values, double p)
     {
         var sorted = values.Order().ToList();
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -49,6 +49,11 @@ public sealed class CodeIngestClient(IClusterClient cluster, IngestionOptions? o
     /// <summary>Lexical search over the code of every repository's latest snapshot (or only <paramref name="repo"/>).</summary>
     public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, string? repo = null, int limit = 10) => Query.SearchAsync(query, repo, limit);
 
+    /// <summary>Hybrid code search (lexical + vector + symbol names, fused; or one of them by <paramref name="mode"/>) through
+    /// the cluster's search grain, whose index shard grains keep the vectors loaded between searches.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchCodeAsync(string query, SearchFilter? filter = null, int limit = 10, SearchMode mode = SearchMode.Hybrid, CancellationToken cancellationToken = default) =>
+        cluster.GetGrain<ISearchGrain>(0).SearchAsync(query, filter ?? new SearchFilter(), limit, mode, cancellationToken);
+
     /// <summary>Definitions by name (exact, then prefix matches); a null name lists every symbol. A limit of 0 or less means no limit.</summary>
     public Task<IReadOnlyList<SymbolHit>> FindSymbolsAsync(string? name, string? repo = null, string? kind = null, int limit = 0) =>
         Query.FindSymbolsAsync(name, repo, kind, limit);

@@ -85,6 +85,44 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Joins the silo another process hosts on this data directory, or returns null when none is running
+    /// (then nothing is started: read-only commands fall back to reading the store in-process).</summary>
+    public static async Task<EmbeddedCluster?> JoinRunningAsync(string dataDirectory, LogLevel logLevel = LogLevel.Warning, CancellationToken cancellationToken = default)
+    {
+        var data = Path.GetFullPath(dataDirectory);
+        var endpointPath = Path.Combine(data, "embedded-silo.json");
+        if (!File.Exists(endpointPath))
+        {
+            return null;
+        }
+
+        // A published endpoint with a free lock is left behind by a host that died: nobody to join.
+        if (TryLock(Path.Combine(data, "embedded-silo.lock")) is { } stale)
+        {
+            await stale.DisposeAsync();
+            return null;
+        }
+
+        Endpoint? endpoint;
+        try
+        {
+            endpoint = JsonSerializer.Deserialize<Endpoint>(await File.ReadAllTextAsync(endpointPath, cancellationToken));
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+
+        // A host is known to run: give a slow machine longer to connect than a would-be host waits.
+        if (endpoint is null || await JoinAsync(endpoint.GatewayPort, logLevel, cancellationToken, TimeSpan.FromSeconds(30)) is not { } joined)
+        {
+            return null;
+        }
+
+        joined.HostProcessId = endpoint.ProcessId;
+        return joined;
+    }
+
     private static async Task<EmbeddedCluster> HostAsync(string data, string endpointPath, FileStream hostLock, LogLevel logLevel, Action<IngestionOptions>? configure, CancellationToken cancellationToken)
     {
         var gatewayPort = FreePort();
@@ -112,13 +150,13 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         return new EmbeddedCluster(host, hostLock, isHost: true);
     }
 
-    private static async Task<EmbeddedCluster?> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken)
+    private static async Task<EmbeddedCluster?> JoinAsync(int gatewayPort, LogLevel logLevel, CancellationToken cancellationToken, TimeSpan? connectTimeout = null)
     {
         var builder = CreateBuilder(logLevel);
         builder.UseOrleansClient(client => client.UseLocalhostClustering(gatewayPort, ServiceId, ClusterId));
         var host = builder.Build();
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connect.CancelAfter(TimeSpan.FromSeconds(5));
+        connect.CancelAfter(connectTimeout ?? TimeSpan.FromSeconds(5));
         try
         {
             await host.StartAsync(connect.Token);

@@ -1,6 +1,7 @@
-// Commands of the `codeingest` tool. Commands that only read (search, symbols, repos, jobs,
-// status, languages) open the store directly; `ingest` hosts an embedded silo, or with --cluster
-// starts and follows the job on a cluster's silos through the client SDK.
+// Commands of the `codeingest` tool. Commands that only read (symbols, repos, jobs, status,
+// languages) open the store directly; search first asks a running silo (whose index shards keep the
+// vectors loaded) and loads them in-process only when no silo runs; `ingest` hosts an embedded silo,
+// or with --cluster starts and follows the job on a cluster's silos through the client SDK.
 using System.CommandLine;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -339,16 +340,24 @@ public static partial class CliApp
                 return Fail(ex.Message, 2);
             }
 
-            if (OpenStore(parse) is not { } store)
+            var filter = new Search.SearchFilter(parse.GetValue(repo), parse.GetValue(language), parse.GetValue(pathGlob));
+            var text = parse.GetRequiredValue(query);
+            var max = Math.Clamp(parse.GetValue(limit), 1, 1000);
+            var hits = await SearchThroughSiloAsync(parse, text, filter, max, searchMode, ct);
+            if (hits is null)
             {
-                return 1;
+                // No silo to ask: load the index in this process for this one search.
+                if (OpenStore(parse) is not { } store)
+                {
+                    return 1;
+                }
+
+                var embedding = new Embedding.EmbeddingOptions();
+                new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("CodeIngest:Embedding").Bind(embedding);
+                using var vectors = new Search.LocalVectorSearcher(store, embedding);
+                hits = await new Search.HybridSearch(store, vectors).SearchAsync(text, filter, max, searchMode, ct);
             }
 
-            var embedding = new Embedding.EmbeddingOptions();
-            new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("CodeIngest:Embedding").Bind(embedding);
-            using var vectors = new Search.LocalVectorSearcher(store, embedding);
-            var filter = new Search.SearchFilter(parse.GetValue(repo), parse.GetValue(language), parse.GetValue(pathGlob));
-            var hits = await new Search.HybridSearch(store, vectors).SearchAsync(parse.GetRequiredValue(query), filter, Math.Clamp(parse.GetValue(limit), 1, 1000), searchMode, ct);
             if (parse.GetValue(JsonOption))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new { hits = hits.Select(h => new { h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, Score = Math.Round(h.Score, 6), h.Snippet }) }, Json));

@@ -42,4 +42,16 @@ internal sealed partial class GuardedCodeStore
         tools.Require(Capability.ReadStore);
         return inner.CountEmbeddingsAsync(modelId, cancellationToken);
     }
+
+    public Task<bool> HasEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default)
+    {
+        tools.Require(Capability.ReadStore);
+        return inner.HasEmbeddingsAsync(modelId, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RepoSnapshot>> ListLatestSnapshotsAsync(CancellationToken cancellationToken = default)
+    {
+        tools.Require(Capability.ReadStore);
+        return inner.ListLatestSnapshotsAsync(cancellationToken);
+    }
 }

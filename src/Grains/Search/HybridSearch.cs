@@ -7,20 +7,7 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Search;
 
-/// <summary>Which rankings a search uses.</summary>
-public enum SearchMode
-{
-    /// <summary>Lexical only (BM25 / full text): the behaviour before vectors existed.</summary>
-    Lexical,
-
-    /// <summary>Vector only (cosine of the query's embedding with chunk windows).</summary>
-    Vector,
-
-    /// <summary>Lexical, vector and symbol-name rankings fused (RRF).</summary>
-    Hybrid,
-}
-
-/// <summary>Where vector and symbol-name candidates come from (index shard grains on a silo; a local index in the CLI).</summary>
+/// <summary>Where vector and symbol-name candidates come from (index shard grains on a silo; a local index in a CLI with no silo running).</summary>
 public interface IVectorSearcher
 {
     /// <summary>The query's vector, or null when there is no model or no stored vector to compare with.</summary>

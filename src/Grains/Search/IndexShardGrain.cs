@@ -1,6 +1,7 @@
 // An index shard: the in-memory vector index of one slice of a repository ("{repo}/{shard}"), loaded
-// from the store on activation and refreshed incrementally (see ShardIndex) when a search finds the
-// repository's latest snapshot changed or vectors still missing — checked at most every RefreshPeriod.
+// from the store on activation and refreshed incrementally (see ShardIndex). Every search first reads
+// the repository's latest snapshot id (one row) so a re-ingest shows at once; windows whose vectors
+// were still missing are looked up again at most every PendingRetryPeriod.
 using CodeIngest.Embedding;
 using CodeIngest.Storage;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,10 @@ namespace CodeIngest.Search;
 
 public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions> options) : Grain, IIndexShardGrain
 {
-    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PendingRetryPeriod = TimeSpan.FromSeconds(2);
     private ShardIndex _shard = null!;
-    private DateTime _lastRefresh;
-    private IndexShardStats? _stats;
+    private DateTime _lastPendingRetry;
+    private ModelIdentity _model = null!;
 
     /// <summary>The grain key of shard <paramref name="shard"/> of a repository.</summary>
     public static string Key(string repo, int shard) => $"{repo}/{shard}";
@@ -26,6 +27,7 @@ public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions>
             throw new ArgumentException($"index shard key '{key}' is not '{{repo}}/{{shard}}'");
         }
 
+        _model = ConfiguredModel.Describe(options.Value);
         _shard = new ShardIndex(key[..slash], shard, Math.Max(1, options.Value.ShardsPerRepo));
         await RefreshAsync(cancellationToken);
     }
@@ -44,14 +46,20 @@ public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions>
 
     public async Task<IndexShardStats> RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var model = ConfiguredModel.Describe(options.Value);
-        _stats = await _shard.RefreshAsync(store, model.ModelId, model.MaxTokens, model.Dimension, cancellationToken);
-        _lastRefresh = DateTime.UtcNow;
-        return _stats;
+        _lastPendingRetry = DateTime.UtcNow;
+        return await _shard.RefreshAsync(store, _model.ModelId, _model.MaxTokens, _model.Dimension, cancellationToken);
     }
 
-    private Task RefreshIfDueAsync(CancellationToken cancellationToken) =>
-        DateTime.UtcNow - _lastRefresh >= RefreshPeriod ? RefreshAsync(cancellationToken) : Task.CompletedTask;
+    private async Task RefreshIfDueAsync(CancellationToken cancellationToken)
+    {
+        var retryPending = DateTime.UtcNow - _lastPendingRetry >= PendingRetryPeriod;
+        if (retryPending)
+        {
+            _lastPendingRetry = DateTime.UtcNow;
+        }
+
+        await _shard.RefreshAsync(store, _model.ModelId, _model.MaxTokens, _model.Dimension, cancellationToken, retryPending);
+    }
 
     private static ChunkMatch ToMatch((IndexEntry Entry, double Score) hit) =>
         new(hit.Entry.Repo, hit.Entry.ChunkId, hit.Entry.Path, hit.Entry.Language, hit.Entry.Symbol, hit.Entry.StartLine, hit.Entry.EndLine, hit.Score);

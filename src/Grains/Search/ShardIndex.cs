@@ -1,7 +1,9 @@
 // One shard's index and how it is kept current: chunks of the repository's latest snapshot whose path
-// hashes to this shard, their windows' hashes, and the vectors stored for them. A refresh reads the
-// chunk list again only when the latest snapshot changed, and fetches from the store only the vectors
-// it does not hold yet (a re-ingest that changed a few chunks fetches a few vectors).
+// hashes to this shard, their windows' hashes, and the vectors stored for them. Noticing a re-ingest
+// costs one single-row read (the repository's latest snapshot id); the chunk list is read again only
+// when that id changed, and only vectors the index does not hold yet are fetched (a re-ingest that
+// changed a few chunks fetches a few vectors). The index matrix is the shard's only copy of its
+// vectors: a rebuild copies the rows it keeps from the previous index.
 using CodeIngest.Storage;
 
 namespace CodeIngest.Search;
@@ -9,8 +11,7 @@ namespace CodeIngest.Search;
 public sealed class ShardIndex(string repo, int shard, int shards)
 {
     private const int FetchBatch = 2000;
-    private readonly Dictionary<string, float[]> _vectors = new(StringComparer.Ordinal);
-    private List<IndexEntry> _entries = [];
+    private IndexEntry[] _entries = [];
 
     public string Repo { get; } = repo;
 
@@ -30,50 +31,51 @@ public sealed class ShardIndex(string repo, int shard, int shards)
         return (int)(hash % (uint)Math.Max(1, shards));
     }
 
-    /// <summary>Brings the shard up to date with the store; returns what it holds and how many vectors it fetched.</summary>
-    public async Task<IndexShardStats> RefreshAsync(ICodeStore store, string modelId, int maxTokens, int dimension, CancellationToken cancellationToken)
+    /// <summary>Brings the shard up to date with the store; returns what it holds and how many vectors it fetched.
+    /// With <paramref name="retryPending"/> false, windows still without a vector are not looked up again unless
+    /// the snapshot changed (the cheap check a search makes every time).</summary>
+    public async Task<IndexShardStats> RefreshAsync(ICodeStore store, string modelId, int maxTokens, int dimension, CancellationToken cancellationToken, bool retryPending = true)
     {
-        var latest = (await store.ListReposAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(r => r.Repo == Repo)?.LatestSnapshot;
+        var latest = await store.GetLatestSnapshotAsync(Repo, cancellationToken).ConfigureAwait(false);
         if (latest is null)
         {
             SnapshotId = null;
             _entries = [];
-            _vectors.Clear();
-            Index = VectorIndex.Build([], _vectors, dimension);
+            Index = VectorIndex.Build([], new Dictionary<string, float[]>(), dimension);
             return Stats(0);
         }
 
         var reloaded = latest != SnapshotId || Index is null;
+        if (!reloaded && (Index!.Pending == 0 || !retryPending))
+        {
+            return Stats(0);
+        }
+
         if (reloaded)
         {
             var chunks = await store.GetChunksAsync(latest, cancellationToken).ConfigureAwait(false);
-            _entries = chunks.Where(c => ShardOf(c.Chunk.Path, shards) == shard).Select(c => VectorIndex.Entry(Repo, c, maxTokens)).ToList();
+            _entries = chunks.Where(c => ShardOf(c.Chunk.Path, shards) == shard).Select(c => VectorIndex.Entry(Repo, c, maxTokens)).ToArray();
             SnapshotId = latest;
-            var wanted = _entries.SelectMany(e => e.Hashes).ToHashSet(StringComparer.Ordinal);
-            foreach (var stale in _vectors.Keys.Where(h => !wanted.Contains(h)).ToList())
-            {
-                _vectors.Remove(stale);
-            }
         }
 
-        var missing = _entries.SelectMany(e => e.Hashes).Where(h => !_vectors.ContainsKey(h)).Distinct(StringComparer.Ordinal).ToList();
-        var fetched = 0;
+        var missing = _entries.SelectMany(e => e.Hashes).Where(h => Index is null || !Index.Contains(h)).Distinct(StringComparer.Ordinal).ToList();
+        var fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var batch in missing.Chunk(FetchBatch))
         {
             foreach (var embedding in await store.GetEmbeddingsAsync(modelId, batch, cancellationToken).ConfigureAwait(false))
             {
-                _vectors[embedding.Hash] = embedding.Vector;
-                fetched++;
+                fresh[embedding.Hash] = embedding.Vector;
             }
         }
 
-        if (reloaded || fetched > 0)
+        if (reloaded || fresh.Count > 0)
         {
-            Index = VectorIndex.Build(_entries, _vectors, dimension);
+            // Rows of windows no longer in the snapshot are not copied: removed files' vectors leave with the old index.
+            Index = VectorIndex.Build(_entries, fresh, Index, dimension);
         }
 
-        return Stats(fetched);
+        return Stats(fresh.Count);
     }
 
-    private IndexShardStats Stats(int fetched) => new(SnapshotId, _entries.Count, Index?.Rows ?? 0, Index?.Pending ?? 0, fetched);
+    private IndexShardStats Stats(int fetched) => new(SnapshotId, _entries.Length, Index?.Rows ?? 0, Index?.Pending ?? 0, fetched);
 }

@@ -1,8 +1,9 @@
 // Exact top-k over chunk vectors, in memory: one contiguous float matrix (one row per embedded
-// window), cosine through dot products of L2-normalised rows (TensorPrimitives.Dot, SIMD), a
-// chunk's score the best of its windows, the k best kept in a min-heap. Also answers symbol-name
-// matches (query words against the chunk's symbol and file name words) from the same entries.
-// Used by the index shard grains and, reading the store directly, by the CLI.
+// window; the only copy of the vectors a shard holds: a rebuild copies rows from the previous index),
+// cosine through dot products of L2-normalised rows (TensorPrimitives.Dot, SIMD), a chunk's score
+// the best of its windows, the k best kept in a min-heap. Also answers symbol-name matches (query
+// words against the chunk's symbol and file name words) from the same entries. Used by the index
+// shard grains and, when no silo is running, by the CLI in-process.
 using System.Numerics.Tensors;
 using CodeIngest.Embedding;
 using CodeIngest.Storage;
@@ -18,11 +19,16 @@ public sealed class VectorIndex
     private readonly float[] _matrix;
     private readonly int[] _rowEntry;
 
-    private VectorIndex(IndexEntry[] entries, float[] matrix, int[] rowEntry, int dimension)
+    // The first row holding each hash: lets a rebuild copy a vector from the previous index instead of
+    // keeping a second copy of every vector next to the matrix.
+    private readonly Dictionary<string, int> _rowOfHash;
+
+    private VectorIndex(IndexEntry[] entries, float[] matrix, int[] rowEntry, Dictionary<string, int> rowOfHash, int dimension)
     {
         _entries = entries;
         _matrix = matrix;
         _rowEntry = rowEntry;
+        _rowOfHash = rowOfHash;
         Dimension = dimension;
     }
 
@@ -40,6 +46,9 @@ public sealed class VectorIndex
 
     public IReadOnlyList<IndexEntry> Entries => _entries;
 
+    /// <summary>Whether the index holds a vector for this window hash.</summary>
+    public bool Contains(string hash) => _rowOfHash.ContainsKey(hash);
+
     /// <summary>An entry for a stored chunk: its windows' hashes for the model window and its symbol/file words.</summary>
     public static IndexEntry Entry(string repo, StoredChunk stored, int maxTokens)
     {
@@ -54,17 +63,29 @@ public sealed class VectorIndex
     }
 
     /// <summary>Builds the index from entries and the vectors available for their hashes (rows are L2-normalised copies).</summary>
-    public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> vectors, int dimension)
+    public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> vectors, int dimension) =>
+        Build(entries, vectors, previous: null, dimension);
+
+    /// <summary>Builds the index from entries, taking each window's vector from <paramref name="fresh"/> (normalised on
+    /// copy) or else from the previous index's row; windows found in neither are pending.</summary>
+    public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> fresh, VectorIndex? previous, int dimension)
     {
-        var rows = new List<(int Entry, float[] Vector)>();
-        var pending = 0;
-        for (var e = 0; e < entries.Count; e++)
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(fresh);
+        if (previous is not null && previous.Dimension != dimension)
         {
-            foreach (var hash in entries[e].Hashes)
+            previous = null;
+        }
+
+        var rows = 0;
+        var pending = 0;
+        foreach (var entry in entries)
+        {
+            foreach (var hash in entry.Hashes)
             {
-                if (vectors.TryGetValue(hash, out var vector) && vector.Length == dimension)
+                if ((fresh.TryGetValue(hash, out var vector) && vector.Length == dimension) || (previous?._rowOfHash.ContainsKey(hash) ?? false))
                 {
-                    rows.Add((e, vector));
+                    rows++;
                 }
                 else
                 {
@@ -73,22 +94,40 @@ public sealed class VectorIndex
             }
         }
 
-        var matrix = new float[rows.Count * dimension];
-        var rowEntry = new int[rows.Count];
-        for (var r = 0; r < rows.Count; r++)
+        var matrix = new float[(long)rows * dimension];
+        var rowEntry = new int[rows];
+        var rowOfHash = new Dictionary<string, int>(rows, StringComparer.Ordinal);
+        var r = 0;
+        for (var e = 0; e < entries.Count; e++)
         {
-            var target = matrix.AsSpan(r * dimension, dimension);
-            rows[r].Vector.CopyTo(target);
-            var norm = TensorPrimitives.Norm(target);
-            if (norm > 0)
+            foreach (var hash in entries[e].Hashes)
             {
-                TensorPrimitives.Divide(target, norm, target);
-            }
+                if (fresh.TryGetValue(hash, out var vector) && vector.Length == dimension)
+                {
+                    var target = matrix.AsSpan(r * dimension, dimension);
+                    vector.CopyTo(target);
+                    var norm = TensorPrimitives.Norm(target);
+                    if (norm > 0)
+                    {
+                        TensorPrimitives.Divide(target, norm, target);
+                    }
+                }
+                else if (previous is not null && previous._rowOfHash.TryGetValue(hash, out var old))
+                {
+                    previous._matrix.AsSpan(old * dimension, dimension).CopyTo(matrix.AsSpan(r * dimension, dimension));
+                }
+                else
+                {
+                    continue;
+                }
 
-            rowEntry[r] = rows[r].Entry;
+                rowEntry[r] = e;
+                rowOfHash.TryAdd(hash, r);
+                r++;
+            }
         }
 
-        return new VectorIndex([.. entries], matrix, rowEntry, dimension) { Pending = pending };
+        return new VectorIndex([.. entries], matrix, rowEntry, rowOfHash, dimension) { Pending = pending };
     }
 
     /// <summary>The k entries with the highest cosine to the query (a chunk scores its best window).</summary>

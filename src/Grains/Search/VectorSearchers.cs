@@ -1,7 +1,7 @@
 // The two sources of vector and symbol-name candidates. On a silo: the repository's index shard
 // grains, queried in parallel and merged, with the query embedded by an embedding grain (gpu silo).
-// In the CLI (which reads the store without a silo): one in-process index per repository, loaded from
-// the store, with the model run in-process. Both skip the vector ranking when the store holds no
+// In a CLI run with no silo to join: one in-process index per repository, loaded from the store for
+// this one search, with the model run in-process. Both skip the vector ranking when the store holds no
 // vector of the configured model (nothing was embedded), without loading the model.
 using CodeIngest.Embedding;
 using CodeIngest.Storage;
@@ -13,7 +13,7 @@ public sealed class ShardVectorSearcher(IGrainFactory grains, ICodeStore store, 
     public async Task<float[]?> EmbedQueryAsync(string query, SearchFilter filter, CancellationToken cancellationToken)
     {
         var model = ConfiguredModel.Describe(options);
-        if (await store.CountEmbeddingsAsync(model.ModelId, cancellationToken).ConfigureAwait(false) == 0)
+        if (!await store.HasEmbeddingsAsync(model.ModelId, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -30,7 +30,7 @@ public sealed class ShardVectorSearcher(IGrainFactory grains, ICodeStore store, 
 
     private async Task<IReadOnlyList<ChunkMatch>> FanOutAsync(SearchFilter filter, int k, Func<IIndexShardGrain, Task<IReadOnlyList<ChunkMatch>>> ask, CancellationToken cancellationToken)
     {
-        var repos = filter.Repo is { } repo ? [repo] : (await store.ListReposAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Repo).ToList();
+        var repos = filter.Repo is { } repo ? [repo] : (await store.ListLatestSnapshotsAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Repo).ToList();
         var shards = Math.Max(1, options.ShardsPerRepo);
         var calls = repos.SelectMany(r => Enumerable.Range(0, shards).Select(s => ask(grains.GetGrain<IIndexShardGrain>(IndexShardGrain.Key(r, s))))).ToList();
         var results = await Task.WhenAll(calls).ConfigureAwait(false);
@@ -46,7 +46,7 @@ public sealed class LocalVectorSearcher(ICodeStore store, EmbeddingOptions optio
     public async Task<float[]?> EmbedQueryAsync(string query, SearchFilter filter, CancellationToken cancellationToken)
     {
         var model = ConfiguredModel.Describe(options);
-        if (await store.CountEmbeddingsAsync(model.ModelId, cancellationToken).ConfigureAwait(false) == 0)
+        if (!await store.HasEmbeddingsAsync(model.ModelId, cancellationToken).ConfigureAwait(false))
         {
             return null;
         }
@@ -78,7 +78,7 @@ public sealed class LocalVectorSearcher(ICodeStore store, EmbeddingOptions optio
     private async Task<List<VectorIndex>> IndexesAsync(SearchFilter filter, CancellationToken cancellationToken)
     {
         var model = ConfiguredModel.Describe(options);
-        var repos = filter.Repo is { } repo ? [repo] : (await store.ListReposAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Repo).ToList();
+        var repos = filter.Repo is { } repo ? [repo] : (await store.ListLatestSnapshotsAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Repo).ToList();
         var result = new List<VectorIndex>();
         foreach (var name in repos)
         {

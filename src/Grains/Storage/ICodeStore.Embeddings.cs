@@ -5,6 +5,9 @@ namespace CodeIngest.Storage;
 /// <summary>A stored chunk with its id (stable within its snapshot).</summary>
 public sealed record StoredChunk(long ChunkId, CodeChunk Chunk);
 
+/// <summary>A repository and its latest published snapshot (what search reads).</summary>
+public sealed record RepoSnapshot(string Repo, string SnapshotId);
+
 /// <summary>A vector stored under the hash of the text it embeds.</summary>
 public sealed record ChunkEmbedding(string Hash, float[] Vector);
 
@@ -27,4 +30,11 @@ public partial interface ICodeStore
 
     /// <summary>How many vectors are stored for the model.</summary>
     Task<long> CountEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether any vector is stored for the model (a one-row probe; counting scans every vector).</summary>
+    Task<bool> HasEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every repository with a published snapshot and that snapshot's id, ordered by repository: one cheap read
+    /// (no counts), asked on every search to notice a re-ingest.</summary>
+    Task<IReadOnlyList<RepoSnapshot>> ListLatestSnapshotsAsync(CancellationToken cancellationToken = default);
 }

@@ -113,6 +113,33 @@ public sealed partial class SqliteCodeStore
             return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken);
 
+    public Task<bool> HasEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default) =>
+        RunAsync<bool>(async connection =>
+        {
+            await using var exists = connection.Command("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'embeddings'");
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+            {
+                return false;
+            }
+
+            await using var command = connection.Command("SELECT EXISTS (SELECT 1 FROM embeddings WHERE model_id = $m)").With("$m", modelId);
+            return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! != 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RepoSnapshot>> ListLatestSnapshotsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<RepoSnapshot>>(async connection =>
+        {
+            await using var command = connection.Command("SELECT repo, latest_snapshot FROM repos WHERE latest_snapshot IS NOT NULL ORDER BY repo");
+            var result = new List<RepoSnapshot>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new RepoSnapshot(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result;
+        }, cancellationToken);
+
     private static async IAsyncEnumerable<SqliteDataReader> ReadEmbeddingRowsAsync(
         SqliteConnection connection, string columns, string modelId, IReadOnlyCollection<string> hashes,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

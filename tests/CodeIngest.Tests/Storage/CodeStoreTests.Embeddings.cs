@@ -35,6 +35,25 @@ public abstract partial class CodeStoreTests
     }
 
     [Fact]
+    public async Task The_embedding_probe_and_the_latest_snapshot_list_are_cheap_reads_that_follow_writes()
+    {
+        var store = await NewStoreAsync();
+        Assert.False(await store.HasEmbeddingsAsync("model-a", Ct));
+        Assert.Empty(await store.ListLatestSnapshotsAsync(Ct));
+        await store.SaveEmbeddingsAsync("model-a", [new ChunkEmbedding("h1", [1, 0, 0, 0])], Ct);
+        Assert.True(await store.HasEmbeddingsAsync("model-a", Ct));
+        Assert.False(await store.HasEmbeddingsAsync("model-b", Ct));
+
+        // Only published snapshots count; a re-ingest moves the repository to its new snapshot.
+        await IngestAsync(store, "s1", "c1", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true);
+        await IngestAsync(store, "other-1", "c9", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: false, repo: "github.com/acme/zz");
+        Assert.Equal([new RepoSnapshot(Repo, "s1")], await store.ListLatestSnapshotsAsync(Ct));
+        await IngestAsync(store, "s2", "c2", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true);
+        await IngestAsync(store, "b1", "c3", [Python("src/app.py", PythonSource, PythonDefinitions)], publish: true, repo: "github.com/acme/aa");
+        Assert.Equal([new RepoSnapshot("github.com/acme/aa", "b1"), new RepoSnapshot(Repo, "s2")], await store.ListLatestSnapshotsAsync(Ct));
+    }
+
+    [Fact]
     public async Task Chunks_come_back_with_ids_and_texts_by_id()
     {
         var store = await NewStoreAsync();
@@ -74,6 +93,13 @@ public abstract partial class CodeStoreTests
         var second = await shard.RefreshAsync(store, Model, 128, 4, Ct);
         Assert.Equal(pending.PendingWindows, second.FetchedVectors);
         Assert.Equal(0, second.PendingWindows);
+        Assert.Equal(first.Vectors, second.Vectors);
+
+        // Nothing changed: nothing is fetched and the index is not rebuilt.
+        var index = shard.Index;
+        var third = await shard.RefreshAsync(store, Model, 128, 4, Ct);
+        Assert.Equal(0, third.FetchedVectors);
+        Assert.Same(index, shard.Index);
 
         // The index answers with the chunk whose vector equals the query.
         var parseChunk = (await store.GetChunksAsync("s2", Ct)).First(c => c.Chunk.Symbol == "parse_file");

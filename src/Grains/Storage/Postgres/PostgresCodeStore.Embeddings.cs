@@ -79,6 +79,16 @@ public sealed partial class PostgresCodeStore
     public async Task<long> CountEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default) =>
         (await QueryAsync("SELECT COUNT(*) FROM embeddings WHERE model_id = @m", c => c.Text("m", modelId), r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
 
+    public async Task<bool> HasEmbeddingsAsync(string modelId, CancellationToken cancellationToken = default) =>
+        (await QueryAsync("SELECT EXISTS (SELECT 1 FROM embeddings WHERE model_id = @m)", c => c.Text("m", modelId), r => r.GetBoolean(0), cancellationToken).ConfigureAwait(false))[0];
+
+    public Task<IReadOnlyList<RepoSnapshot>> ListLatestSnapshotsAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync(
+            "SELECT repo, latest_snapshot FROM repos WHERE latest_snapshot IS NOT NULL ORDER BY repo COLLATE \"C\"",
+            _ => { },
+            r => new RepoSnapshot(r.GetString(0), r.GetString(1)),
+            cancellationToken);
+
     private static NpgsqlParameter HashArray(IReadOnlyCollection<string> hashes) =>
         new NpgsqlParameter<string[]>("h", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = hashes.Distinct(StringComparer.Ordinal).ToArray() };
 }
