@@ -81,7 +81,7 @@ public sealed partial class ImportResolver
         }
         else if (file.Language == "csharp")
         {
-            facts.CSharpNamespaces = CSharpNamespaceRegex().Matches(file.Text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToArray();
+            facts.CSharpNamespaces = CSharpNamespacesDeclaredIn(file.Text);
             facts.TypeNames = file.Definitions.Where(d => TypeKinds.Contains(d.Kind)).Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
             facts.Identifiers = IdentifierRegex().Matches(file.Text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
         }
@@ -554,6 +554,45 @@ public sealed partial class ImportResolver
 
     [GeneratedRegex(@"^\s*module\s+(\S+)", RegexOptions.Multiline)]
     private static partial Regex GoModuleRegex();
+
+    /// <summary>
+    /// The namespaces a C# file declares, nested block namespaces joined to their full name
+    /// (<c>namespace A { namespace B { … } }</c> declares <c>A</c> and <c>A.B</c>). Braces are counted between the
+    /// declarations to know which block namespaces are still open (braces inside strings or comments can mislead it).
+    /// </summary>
+    internal static string[] CSharpNamespacesDeclaredIn(string text)
+    {
+        var declared = new List<string>();
+        var open = new List<(string Name, int Depth)>();
+        int depth = 0, position = 0;
+        foreach (Match match in CSharpNamespaceRegex().Matches(text))
+        {
+            for (; position < match.Index; position++)
+            {
+                depth += text[position] switch { '{' => 1, '}' => -1, _ => 0 };
+            }
+
+            while (open.Count > 0 && open[^1].Depth > depth)
+            {
+                open.RemoveAt(open.Count - 1);
+            }
+
+            var name = open.Count > 0 ? open[^1].Name + "." + match.Groups[1].Value : match.Groups[1].Value;
+            declared.Add(name);
+            var after = match.Index + match.Length;
+            while (after < text.Length && char.IsWhiteSpace(text[after]))
+            {
+                after++;
+            }
+
+            if (after < text.Length && text[after] == '{')
+            {
+                open.Add((name, depth + 1));
+            }
+        }
+
+        return declared.Distinct(StringComparer.Ordinal).ToArray();
+    }
 
     [GeneratedRegex(@"^\s*namespace\s+([A-Za-z_][\w.]*)", RegexOptions.Multiline)]
     private static partial Regex CSharpNamespaceRegex();

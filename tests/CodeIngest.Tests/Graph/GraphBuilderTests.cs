@@ -138,6 +138,29 @@ public sealed class GraphBuilderTests
     }
 
     [Fact]
+    public void CSharp_nested_block_namespaces_are_declared_by_their_full_name()
+    {
+        const string Nested = "namespace Shop\n{\n    namespace Data\n    {\n        public class Order { }\n    }\n\n    public class Cart { }\n}\nnamespace Other { }\n";
+        Assert.Equal(["Shop", "Shop.Data", "Other"], ImportResolver.CSharpNamespacesDeclaredIn(Nested));
+        Assert.Equal(["App"], ImportResolver.CSharpNamespacesDeclaredIn("namespace App;\npublic class Program { }\n"));
+
+        var graph = Build(
+        [
+            File("App/Program.cs", "csharp", "using Shop.Data;\nusing Data;\nvar order = new Order();\n", references: [Import("Shop.Data", 1), Import("Data", 2)]),
+            File("Shop/Order.cs", "csharp", Nested, [Def("Order", "class", 5, 5), Def("Cart", "class", 8, 8)]),
+        ]);
+
+        var imports = graph.Edges.Where(e => e.Kind == EdgeKinds.Import && e.SourcePath == "App/Program.cs")
+            .Select(e => (e.TargetName, e.TargetPath, e.Resolution)).ToList();
+        Assert.Equal(
+            [
+                ("Shop.Data", "Shop/Order.cs", Resolutions.Namespace),
+                ("Data", null, Resolutions.Unresolved),   // the inner block is Shop.Data, not a namespace Data of its own
+            ],
+            imports);
+    }
+
+    [Fact]
     public void Java_rust_and_c_imports_resolve_by_path()
     {
         var graph = Build(
