@@ -30,4 +30,20 @@ internal sealed partial class ParseOutlineJsonContext : JsonSerializerContext
 {
     public static StoredParseOutline? Read(string? json) =>
         string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize(json, Default.StoredParseOutline);
+
+    /// <summary>
+    /// A stored file row's parse data: with references (graph readers) or only definitions and metrics (the rest).
+    /// Null definitions: a row written before parse data was stored (its definitions come from the definitions table).
+    /// </summary>
+    public static (IReadOnlyList<Definition>? Definitions, IReadOnlyList<Reference> References, CodeMetrics? Metrics) Decode(string? json, bool withReferences)
+    {
+        if (withReferences)
+        {
+            var full = ParseData.Deserialize(json);
+            return (full?.Definitions, full?.References ?? [], full?.Metrics);
+        }
+
+        var outline = Read(json);
+        return (outline?.Definitions, [], outline?.Metrics);
+    }
 }

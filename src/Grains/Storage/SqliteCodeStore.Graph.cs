@@ -22,57 +22,6 @@ public sealed partial class SqliteCodeStore
             PRIMARY KEY (snapshot_id, kind));
         """;
 
-    public Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(visit);
-        return RunAsync(async connection =>
-        {
-            await using var command = connection.Command(
-                """
-                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
-                FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-                WHERE f.snapshot_id = $s ORDER BY f.path
-                """).With("$s", snapshotId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var path = reader.GetString(0);
-                var data = ParseData.Deserialize(reader.GetNullableString(6));
-
-                // A row stored before parse data existed keeps its definitions in the definitions table only. Looked up per
-                // such row: a join of every definition with its file row reads the whole table at random (minutes on a large snapshot).
-                var definitions = data?.Definitions ?? await LegacyDefinitionsAsync(connection, snapshotId, path, cancellationToken).ConfigureAwait(false);
-                visit(new StoredFile(
-                    path,
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetInt32(3),
-                    reader.GetNullableString(4),
-                    definitions,
-                    reader.GetString(5),
-                    data?.References ?? [],
-                    data?.Metrics));
-            }
-
-            return true;
-        }, cancellationToken);
-    }
-
-    private static async Task<IReadOnlyList<Definition>> LegacyDefinitionsAsync(SqliteConnection connection, string snapshotId, string path, CancellationToken cancellationToken)
-    {
-        var list = new List<Definition>();
-        await using var command = connection.Command(
-            "SELECT name, kind, start_line, end_line, start_byte, end_byte FROM definitions WHERE snapshot_id = $s AND path = $p ORDER BY ordinal")
-            .With("$s", snapshotId).With("$p", path);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(new Definition(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
-        }
-
-        return list;
-    }
-
     public Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<FileStat>>(async connection =>
         {

@@ -9,7 +9,27 @@ namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore
 {
-    public async IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        ReadFilesAsync(snapshotId, withReferences: false, cancellationToken);
+
+    public async Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        try
+        {
+            await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, cancellationToken).ConfigureAwait(false))
+            {
+                visit(file);
+            }
+        }
+        catch (SqliteException ex) when (SqliteDatabase.IsFileError(ex))
+        {
+            throw SqliteDatabase.Unavailable(_databasePath, ex);
+        }
+    }
+
+    /// <summary>The snapshot's files one at a time in path order; <paramref name="withReferences"/> false leaves references empty (not decoded).</summary>
+    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
 
@@ -46,9 +66,9 @@ public sealed partial class SqliteCodeStore
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var path = rows.GetString(0);
-            var data = ParseOutlineJsonContext.Read(rows.GetNullableString(6));
+            var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(rows.GetNullableString(6), withReferences);
             yield return new StoredFile(path, rows.GetString(1), rows.GetString(2), rows.GetInt32(3), rows.GetNullableString(4),
-                (IReadOnlyList<Definition>?)data?.Definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), rows.GetString(5), [], data?.Metrics);
+                definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), rows.GetString(5), references, metrics);
         }
     }
 

@@ -20,44 +20,6 @@ public sealed partial class PostgresCodeStore
             PRIMARY KEY (snapshot_id, kind));
         """;
 
-    public async Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(visit);
-
-        // Rows stored before parse data existed keep their definitions in the definitions table only.
-        var definitions = (await QueryAsync(
-            """
-            SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            JOIN snapshot_files f ON f.snapshot_id = d.snapshot_id AND f.path = d.path
-            WHERE d.snapshot_id = @s AND f.parse_data IS NULL ORDER BY d.path, d.ordinal
-            """,
-            c => c.Text("s", snapshotId),
-            r => (Path: r.GetString(0), Definition: new Definition(r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6))),
-            cancellationToken).ConfigureAwait(false))
-            .GroupBy(d => d.Path, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<Definition>)g.Select(d => d.Definition).ToList(), StringComparer.Ordinal);
-
-        await RunAsync(async connection =>
-        {
-            await using var command = Command(connection, null,
-                """
-                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
-                FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-                WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
-                """).Text("s", snapshotId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var data = ParseData.Deserialize(reader.IsDBNull(6) ? null : reader.GetString(6));
-                visit(new StoredFile(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    data?.Definitions ?? (definitions.TryGetValue(reader.GetString(0), out var list) ? list : []), reader.GetString(5),
-                    data?.References ?? [], data?.Metrics));
-            }
-
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
     public Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default) =>
         QueryAsync(
             """

@@ -10,7 +10,20 @@ namespace CodeIngest.Storage.Postgres;
 
 public sealed partial class PostgresCodeStore
 {
-    public async IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
+        ReadFilesAsync(snapshotId, withReferences: false, cancellationToken);
+
+    public async Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, cancellationToken).ConfigureAwait(false))
+        {
+            visit(file);
+        }
+    }
+
+    /// <summary>The snapshot's files one at a time in path order; <paramref name="withReferences"/> false leaves references empty (not decoded).</summary>
+    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Rows written before parse data was stored keep their definitions in the definitions table (none in new stores);
         // each file's parse_data is tested once, not once per definition row.
@@ -48,9 +61,9 @@ public sealed partial class PostgresCodeStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var path = reader.GetString(0);
-                var data = ParseOutlineJsonContext.Read(reader.IsDBNull(6) ? null : reader.GetString(6));
+                var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(reader.IsDBNull(6) ? null : reader.GetString(6), withReferences);
                 yield return new StoredFile(path, reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    data?.Definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), reader.GetString(5), [], data?.Metrics);
+                    definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), reader.GetString(5), references, metrics);
             }
         }
     }
