@@ -230,7 +230,10 @@ internal static partial class SearchE2eBench
         await store.BeginSnapshotAsync(new SnapshotInfo(Snapshot, Repo, "file:///bench/python-stdlib", "main", "bench", DateTimeOffset.UtcNow));
         await store.SaveChunksAsync(Snapshot, chunks); // one call: a snapshot's chunks are replaced, not appended
 
-        var hashes = chunks.SelectMany(c => EmbeddingText.Windows(c, ConfiguredModel.DefaultMaxTokens)).Select(w => w.Hash).Distinct(StringComparer.Ordinal).ToList();
+        // Window vectors and the path vectors the index combines them with (EmbeddingOptions.PathWeight).
+        var hashes = chunks.SelectMany(c => EmbeddingText.Windows(c, ConfiguredModel.DefaultMaxTokens)).Select(w => w.Hash)
+            .Concat(chunks.Select(c => EmbeddingText.PathWindow(c.Path)?.Hash).OfType<string>())
+            .Distinct(StringComparer.Ordinal).ToList();
         foreach (var batch in hashes.Chunk(5000))
         {
             await store.SaveEmbeddingsAsync(ConfiguredModel.DefaultModelId, batch.Select(h => new ChunkEmbedding(h, RandomUnitVector(h))).ToList());

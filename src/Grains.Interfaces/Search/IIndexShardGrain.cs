@@ -14,6 +14,10 @@ public sealed record ChunkMatch(string Repo, long ChunkId, string Path, string L
 [GenerateSerializer, Immutable, Alias("codeingest.IndexShardStats")]
 public sealed record IndexShardStats(string? SnapshotId, int Chunks, int Vectors, int PendingWindows, int FetchedVectors);
 
+/// <summary>A shard's (or a merged) vector and symbol-name candidates for one query.</summary>
+[GenerateSerializer, Immutable, Alias("codeingest.SearchCandidates")]
+public sealed record SearchCandidates(IReadOnlyList<ChunkMatch> Vector, IReadOnlyList<ChunkMatch> Symbols);
+
 [Alias("codeingest.IIndexShardGrain")]
 public interface IIndexShardGrain : IGrainWithStringKey
 {
@@ -24,6 +28,11 @@ public interface IIndexShardGrain : IGrainWithStringKey
     /// <summary>The k chunks whose symbol name (and file name) best match the query's words.</summary>
     [Alias("SearchSymbols")]
     Task<IReadOnlyList<ChunkMatch>> SearchSymbolsAsync(string query, int k, SearchFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>Both candidate lists in one call (one freshness check): vector matches when <paramref name="query"/> is set,
+    /// symbol-name matches when <paramref name="symbolQuery"/> is set; k of each.</summary>
+    [Alias("FindCandidates")]
+    Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>Loads what changed since the last load: a new snapshot's chunks and vectors not held yet.</summary>
     [Alias("Refresh")]

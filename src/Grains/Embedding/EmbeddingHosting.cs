@@ -44,6 +44,11 @@ internal sealed class EmbeddingOptionsValidator : IValidateOptions<EmbeddingOpti
             problems.Add($"{EmbeddingOptions.Section}: BatchSize, MaxPendingTexts, Workers, RequestSize and ShardsPerRepo must be at least 1");
         }
 
+        if (!(options.PathWeight is >= 0 and <= 2))
+        {
+            problems.Add($"{EmbeddingOptions.Section}:PathWeight is {options.PathWeight}; accepted: 0 (path not used in vector rows) to 2");
+        }
+
         if (options.MaxBatchDelay < TimeSpan.Zero)
         {
             problems.Add($"{EmbeddingOptions.Section}:MaxBatchDelay must not be negative");

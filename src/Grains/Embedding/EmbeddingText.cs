@@ -1,9 +1,12 @@
 // The text embedded for a chunk, made for a sentence encoder that knows English better than code:
-// a header with the path's words, the symbol's name split into words and its kind, the doc comment,
-// then the chunk's body with every identifier split (camelCase, PascalCase, snake_case, acronyms)
-// and punctuation dropped. A body longer than the model's window is cut into overlapping windows,
-// each repeating the header. Each window is keyed by the SHA-256 of its text: with the model id
-// that is the key under which its vector is stored, so an unchanged chunk is never embedded twice.
+// a header with the symbol's name split into words and its kind and the doc comment, then the
+// chunk's body with every identifier split (camelCase, PascalCase, snake_case, acronyms) and
+// punctuation dropped. A body longer than the model's window is cut into overlapping windows, each
+// repeating the header. Each window is keyed by the SHA-256 of its text: with the model id that is
+// the key under which its vector is stored, so an unchanged chunk is never embedded twice.
+// The path is not part of a chunk's text, so a renamed or moved file keeps its vectors: the path's
+// words are embedded on their own (PathWindow, once per distinct path text, same table) and the
+// index combines the two vectors (VectorIndex.Combine).
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -30,7 +33,7 @@ public static partial class EmbeddingText
     {
         ArgumentNullException.ThrowIfNull(chunk);
         var header = Header(chunk);
-        var headerWords = header.Count(c => c == ' ') + 1;
+        var headerWords = header.Length == 0 ? 0 : header.Count(c => c == ' ') + 1;
         var budget = Math.Max(8, WordsPerWindow(maxTokens) - headerWords);
         var body = SplitWords(chunk.Text);
         var windows = new List<EmbeddingWindow>();
@@ -38,7 +41,8 @@ public static partial class EmbeddingText
         do
         {
             var count = Math.Min(budget, body.Count - start);
-            var text = count > 0 ? header + " | " + string.Join(' ', body.Skip(start).Take(count)) : header;
+            var words = string.Join(' ', body.Skip(start).Take(count));
+            var text = count == 0 ? header : header.Length == 0 ? words : header + " | " + words;
             windows.Add(new EmbeddingWindow(Hash(text), text));
             if (start + count >= body.Count)
             {
@@ -52,10 +56,26 @@ public static partial class EmbeddingText
         return windows;
     }
 
-    /// <summary>Path words, symbol words and kind, and the doc comment: "storage sqlite code store | save chunks async (method) | Replaces the snapshot's chunks".</summary>
+    /// <summary>The text embedded for a path: its words ("src/Storage/SqliteCodeStore.cs" → "src storage sqlite code store cs"),
+    /// keyed like a chunk window; null when the path has no word.</summary>
+    public static EmbeddingWindow? PathWindow(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var words = SplitWords(path);
+        if (words.Count == 0)
+        {
+            return null;
+        }
+
+        var text = string.Join(' ', words);
+        return new EmbeddingWindow(Hash(text), text);
+    }
+
+    /// <summary>Symbol words and kind, and the doc comment: "save chunks async (method) | Replaces the snapshot's chunks" (no path:
+    /// a chunk's text, and so its key, does not change when its file is renamed).</summary>
     public static string Header(CodeChunk chunk)
     {
-        var parts = new List<string> { string.Join(' ', SplitWords(chunk.Path)) };
+        var parts = new List<string>();
         if (!string.IsNullOrEmpty(chunk.Symbol))
         {
             parts.Add(string.Join(' ', SplitWords(chunk.Symbol)) + (chunk.Kind is { Length: > 0 } kind ? $" ({kind})" : string.Empty));

@@ -206,6 +206,13 @@ public sealed class EmbeddingOptions
     /// <summary>Index shard grains per repository (chunks are assigned by a hash of their path).</summary>
     public int ShardsPerRepo { get; set; } = 2;
 
+    /// <summary>Weight of a chunk's path vector in its index row, normalize(window + w·path); 0 to 2. Chunk texts hold no path
+    /// (a renamed file keeps its vectors); the path's words are embedded once per distinct path.</summary>
+    public float PathWeight { get; set; } = DefaultPathWeight;
+
+    /// <summary>The path weight chosen with the retrieval test set (see bench/RESULTS.md).</summary>
+    public const float DefaultPathWeight = 0.5f;
+
     /// <summary>Where downloaded and converted models live; null: $CODEINGEST_MODEL_CACHE, else ~/.cache/codeingest/models.</summary>
     public string? CacheDirectory { get; set; }
 

@@ -13,9 +13,9 @@ public interface IVectorSearcher
     /// <summary>The query's vector, or null when there is no model or no stored vector to compare with.</summary>
     Task<float[]?> EmbedQueryAsync(string query, SearchFilter filter, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ChunkMatch>> SearchAsync(float[] query, int k, SearchFilter filter, CancellationToken cancellationToken);
-
-    Task<IReadOnlyList<ChunkMatch>> SearchSymbolsAsync(string query, int k, SearchFilter filter, CancellationToken cancellationToken);
+    /// <summary>The k best vector matches (when <paramref name="query"/> is set) and the k best symbol-name matches (when
+    /// <paramref name="symbolQuery"/> is set), gathered in one pass over the indexes.</summary>
+    Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken);
 }
 
 public sealed class HybridSearch(ICodeStore store, IVectorSearcher vectors)
@@ -50,15 +50,12 @@ public sealed class HybridSearch(ICodeStore store, IVectorSearcher vectors)
             return lexical;
         }
 
-        var vector = new List<ChunkMatch>();
-        if (await vectors.EmbedQueryAsync(query, filter, cancellationToken).ConfigureAwait(false) is { } queryVector)
-        {
-            vector.AddRange(await vectors.SearchAsync(queryVector, mode == SearchMode.Vector ? limit : candidates, filter, cancellationToken).ConfigureAwait(false));
-        }
-
-        var symbols = mode == SearchMode.Hybrid
-            ? await vectors.SearchSymbolsAsync(query, candidates, filter, cancellationToken).ConfigureAwait(false)
-            : [];
+        var queryVector = await vectors.EmbedQueryAsync(query, filter, cancellationToken).ConfigureAwait(false);
+        var found = queryVector is null && mode == SearchMode.Vector
+            ? new SearchCandidates([], [])
+            : await vectors.FindCandidatesAsync(queryVector, mode == SearchMode.Hybrid ? query : null, mode == SearchMode.Vector ? limit : candidates, filter, cancellationToken).ConfigureAwait(false);
+        var vector = found.Vector;
+        var symbols = found.Symbols;
 
         var fused = new Dictionary<(string Repo, string Path, int Start, int End), Fused>();
         Fused Get(string repo, string path, int start, int end, string? symbol)

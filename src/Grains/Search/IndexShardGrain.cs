@@ -1,6 +1,7 @@
 // An index shard: the in-memory vector index of one slice of a repository ("{repo}/{shard}"), loaded
-// from the store on activation and refreshed incrementally (see ShardIndex). Every search first reads
-// the repository's latest snapshot id (one row) so a re-ingest shows at once; windows whose vectors
+// from the store on activation and refreshed incrementally (see ShardIndex). Every search call first
+// reads the repository's latest snapshot id (one row) so a re-ingest shows at once (hybrid search asks
+// for vector and symbol candidates in one call, FindCandidatesAsync, so it reads it once); windows whose vectors
 // were still missing are looked up again at most every PendingRetryPeriod.
 using CodeIngest.Embedding;
 using CodeIngest.Storage;
@@ -28,7 +29,7 @@ public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions>
         }
 
         _model = ConfiguredModel.Describe(options.Value);
-        _shard = new ShardIndex(key[..slash], shard, Math.Max(1, options.Value.ShardsPerRepo));
+        _shard = new ShardIndex(key[..slash], shard, Math.Max(1, options.Value.ShardsPerRepo), options.Value.PathWeight);
         await RefreshAsync(cancellationToken);
     }
 
@@ -42,6 +43,15 @@ public sealed class IndexShardGrain(ICodeStore store, IOptions<EmbeddingOptions>
     {
         await RefreshIfDueAsync(cancellationToken);
         return _shard.Index!.SearchSymbols(query, k, filter).Select(ToMatch).ToList();
+    }
+
+    public async Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken = default)
+    {
+        await RefreshIfDueAsync(cancellationToken);
+        var index = _shard.Index!;
+        return new SearchCandidates(
+            query is null ? [] : index.Search(query, k, filter).Select(ToMatch).ToList(),
+            symbolQuery is null ? [] : index.SearchSymbols(symbolQuery, k, filter).Select(ToMatch).ToList());
     }
 
     public async Task<IndexShardStats> RefreshAsync(CancellationToken cancellationToken = default)

@@ -3,12 +3,15 @@
 // costs one single-row read (the repository's latest snapshot id); the chunk list is read again only
 // when that id changed, and only vectors the index does not hold yet are fetched (a re-ingest that
 // changed a few chunks fetches a few vectors). The index matrix is the shard's only copy of its
-// vectors: a rebuild copies the rows it keeps from the previous index.
+// vectors: a rebuild copies the rows it keeps from the previous index. With a path weight, each row
+// combines a window's vector with its path's (both fetched by hash): a renamed file's rows are new
+// rows made from vectors already stored.
 using CodeIngest.Storage;
 
 namespace CodeIngest.Search;
 
-public sealed class ShardIndex(string repo, int shard, int shards)
+// pathWeight: weight of the path's vector in each row (EmbeddingOptions.PathWeight); 0: rows are the windows' vectors alone.
+public sealed class ShardIndex(string repo, int shard, int shards, float pathWeight = 0)
 {
     private const int FetchBatch = 2000;
     private IndexEntry[] _entries = [];
@@ -54,11 +57,14 @@ public sealed class ShardIndex(string repo, int shard, int shards)
         if (reloaded)
         {
             var chunks = await store.GetChunksAsync(latest, cancellationToken).ConfigureAwait(false);
-            _entries = chunks.Where(c => ShardOf(c.Chunk.Path, shards) == shard).Select(c => VectorIndex.Entry(Repo, c, maxTokens)).ToArray();
+            _entries = chunks.Where(c => ShardOf(c.Chunk.Path, shards) == shard).Select(c => VectorIndex.Entry(Repo, c, maxTokens, withPath: pathWeight != 0)).ToArray();
             SnapshotId = latest;
         }
 
-        var missing = _entries.SelectMany(e => e.Hashes).Where(h => Index is null || !Index.Contains(h)).Distinct(StringComparer.Ordinal).ToList();
+        // Vectors are needed only for rows the index does not hold: the window's and, when rows combine, the path's.
+        var missing = _entries
+            .SelectMany(e => e.Hashes.Where(h => Index is null || !Index.Contains(e.RowKey(h))).SelectMany(h => e.PathHash is null ? [h] : new[] { h, e.PathHash }))
+            .Distinct(StringComparer.Ordinal).ToList();
         var fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
         foreach (var batch in missing.Chunk(FetchBatch))
         {
@@ -71,7 +77,7 @@ public sealed class ShardIndex(string repo, int shard, int shards)
         if (reloaded || fresh.Count > 0)
         {
             // Rows of windows no longer in the snapshot are not copied: removed files' vectors leave with the old index.
-            Index = VectorIndex.Build(_entries, fresh, Index, dimension);
+            Index = VectorIndex.Build(_entries, fresh, Index, dimension, pathWeight);
         }
 
         return Stats(fresh.Count);

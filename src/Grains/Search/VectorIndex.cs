@@ -1,5 +1,8 @@
 // Exact top-k over chunk vectors, in memory: one contiguous float matrix (one row per embedded
-// window; the only copy of the vectors a shard holds: a rebuild copies rows from the previous index),
+// window; the only copy of the vectors a shard holds: a rebuild copies rows from the previous index).
+// A row is the window's vector combined with its path's vector, normalize(window + w·path) (see
+// Combine): the window's text holds no path, so a renamed file keeps its stored vectors and only
+// its new path's words are embedded; the path still steers the ranking through w.
 // cosine through dot products of L2-normalised rows (TensorPrimitives.Dot, SIMD), a chunk's score
 // the best of its windows, the k best kept in a min-heap. Also answers symbol-name matches (query
 // words against the chunk's symbol and file name words) from the same entries. Used by the index
@@ -10,8 +13,13 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Search;
 
-/// <summary>A chunk as the index knows it (no text: snippets are read from the store for the final hits).</summary>
-public sealed record IndexEntry(string Repo, long ChunkId, string Path, string Language, string? Symbol, int StartLine, int EndLine, string[] Hashes, string[] SymbolWords, string[] FileWords);
+/// <summary>A chunk as the index knows it (no text: snippets are read from the store for the final hits). PathHash: the key
+/// of the path's words' vector, combined into every window's row; null: rows are the windows' vectors alone.</summary>
+public sealed record IndexEntry(string Repo, long ChunkId, string Path, string Language, string? Symbol, int StartLine, int EndLine, string[] Hashes, string[] SymbolWords, string[] FileWords, string? PathHash = null)
+{
+    /// <summary>The row key of one of this entry's windows: the window's hash, plus the path's when the row combines the two.</summary>
+    public string RowKey(string hash) => PathHash is null ? hash : hash + "+" + PathHash;
+}
 
 public sealed class VectorIndex
 {
@@ -19,8 +27,8 @@ public sealed class VectorIndex
     private readonly float[] _matrix;
     private readonly int[] _rowEntry;
 
-    // The first row holding each hash: lets a rebuild copy a vector from the previous index instead of
-    // keeping a second copy of every vector next to the matrix.
+    // The first row holding each row key (IndexEntry.RowKey): lets a rebuild copy a row from the previous
+    // index instead of keeping a second copy of every vector next to the matrix.
     private readonly Dictionary<string, int> _rowOfHash;
 
     private VectorIndex(IndexEntry[] entries, float[] matrix, int[] rowEntry, Dictionary<string, int> rowOfHash, int dimension)
@@ -46,29 +54,59 @@ public sealed class VectorIndex
 
     public IReadOnlyList<IndexEntry> Entries => _entries;
 
-    /// <summary>Whether the index holds a vector for this window hash.</summary>
-    public bool Contains(string hash) => _rowOfHash.ContainsKey(hash);
+    /// <summary>Whether the index holds a row for this row key (a window hash, or window+path: IndexEntry.RowKey).</summary>
+    public bool Contains(string rowKey) => _rowOfHash.ContainsKey(rowKey);
 
-    /// <summary>An entry for a stored chunk: its windows' hashes for the model window and its symbol/file words.</summary>
-    public static IndexEntry Entry(string repo, StoredChunk stored, int maxTokens)
+    /// <summary>An entry for a stored chunk: its windows' hashes for the model window, its path's hash when
+    /// <paramref name="withPath"/> (rows combine the two), and its symbol/file words.</summary>
+    public static IndexEntry Entry(string repo, StoredChunk stored, int maxTokens, bool withPath = false)
     {
         var chunk = stored.Chunk;
         var hashes = EmbeddingText.Windows(chunk, maxTokens).Select(w => w.Hash).ToArray();
+        var pathHash = withPath ? EmbeddingText.PathWindow(chunk.Path)?.Hash : null;
         var fileName = chunk.Path[(chunk.Path.LastIndexOf('/') + 1)..];
         var dot = fileName.LastIndexOf('.');
         return new IndexEntry(
             repo, stored.ChunkId, chunk.Path, chunk.Language, chunk.Symbol, chunk.StartLine, chunk.EndLine, hashes,
             Normalize(EmbeddingText.SplitWords(chunk.Symbol ?? string.Empty)),
-            Normalize(EmbeddingText.SplitWords(dot > 0 ? fileName[..dot] : fileName)));
+            Normalize(EmbeddingText.SplitWords(dot > 0 ? fileName[..dot] : fileName)),
+            pathHash);
+    }
+
+    /// <summary>A row: normalize(normalize(window) + w·normalize(path)), written into <paramref name="target"/>;
+    /// with no path vector (or w = 0), the normalised window vector.</summary>
+    public static void Combine(ReadOnlySpan<float> window, ReadOnlySpan<float> path, float pathWeight, Span<float> target)
+    {
+        window.CopyTo(target);
+        ToUnitLength(target);
+        if (path.Length == target.Length && pathWeight != 0)
+        {
+            var pathNorm = TensorPrimitives.Norm(path);
+            if (pathNorm > 0)
+            {
+                TensorPrimitives.MultiplyAdd(path, pathWeight / pathNorm, target, target);
+                ToUnitLength(target);
+            }
+        }
+    }
+
+    private static void ToUnitLength(Span<float> vector)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, vector);
+        }
     }
 
     /// <summary>Builds the index from entries and the vectors available for their hashes (rows are L2-normalised copies).</summary>
     public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> vectors, int dimension) =>
         Build(entries, vectors, previous: null, dimension);
 
-    /// <summary>Builds the index from entries, taking each window's vector from <paramref name="fresh"/> (normalised on
-    /// copy) or else from the previous index's row; windows found in neither are pending.</summary>
-    public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> fresh, VectorIndex? previous, int dimension)
+    /// <summary>Builds the index from entries, taking each row from the previous index (same row key) or else making it
+    /// from <paramref name="fresh"/> vectors (the window's, combined with the path's by <paramref name="pathWeight"/> when
+    /// the entry has a path hash); rows found in neither are pending.</summary>
+    public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> fresh, VectorIndex? previous, int dimension, float pathWeight = 0)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(fresh);
@@ -79,11 +117,18 @@ public sealed class VectorIndex
 
         var rows = 0;
         var pending = 0;
+        bool FreshRow(IndexEntry entry, string hash, out float[] window, out float[]? path)
+        {
+            path = null;
+            return fresh.TryGetValue(hash, out window!) && window.Length == dimension
+                && (entry.PathHash is null || (fresh.TryGetValue(entry.PathHash, out path) && path.Length == dimension));
+        }
+
         foreach (var entry in entries)
         {
             foreach (var hash in entry.Hashes)
             {
-                if ((fresh.TryGetValue(hash, out var vector) && vector.Length == dimension) || (previous?._rowOfHash.ContainsKey(hash) ?? false))
+                if ((previous?._rowOfHash.ContainsKey(entry.RowKey(hash)) ?? false) || FreshRow(entry, hash, out _, out _))
                 {
                     rows++;
                 }
@@ -100,21 +145,17 @@ public sealed class VectorIndex
         var r = 0;
         for (var e = 0; e < entries.Count; e++)
         {
-            foreach (var hash in entries[e].Hashes)
+            var entry = entries[e];
+            foreach (var hash in entry.Hashes)
             {
-                if (fresh.TryGetValue(hash, out var vector) && vector.Length == dimension)
-                {
-                    var target = matrix.AsSpan(r * dimension, dimension);
-                    vector.CopyTo(target);
-                    var norm = TensorPrimitives.Norm(target);
-                    if (norm > 0)
-                    {
-                        TensorPrimitives.Divide(target, norm, target);
-                    }
-                }
-                else if (previous is not null && previous._rowOfHash.TryGetValue(hash, out var old))
+                var key = entry.RowKey(hash);
+                if (previous is not null && previous._rowOfHash.TryGetValue(key, out var old))
                 {
                     previous._matrix.AsSpan(old * dimension, dimension).CopyTo(matrix.AsSpan(r * dimension, dimension));
+                }
+                else if (FreshRow(entry, hash, out var window, out var path))
+                {
+                    Combine(window, path, pathWeight, matrix.AsSpan(r * dimension, dimension));
                 }
                 else
                 {
@@ -122,7 +163,7 @@ public sealed class VectorIndex
                 }
 
                 rowEntry[r] = e;
-                rowOfHash.TryAdd(hash, r);
+                rowOfHash.TryAdd(key, r);
                 r++;
             }
         }

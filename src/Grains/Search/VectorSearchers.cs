@@ -22,20 +22,19 @@ public sealed class ShardVectorSearcher(IGrainFactory grains, ICodeStore store, 
         return (await worker.EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
     }
 
-    public Task<IReadOnlyList<ChunkMatch>> SearchAsync(float[] query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-        FanOutAsync(filter, k, shard => shard.SearchAsync(query, k, filter, cancellationToken), cancellationToken);
-
-    public Task<IReadOnlyList<ChunkMatch>> SearchSymbolsAsync(string query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-        FanOutAsync(filter, k, shard => shard.SearchSymbolsAsync(query, k, filter, cancellationToken), cancellationToken);
-
-    private async Task<IReadOnlyList<ChunkMatch>> FanOutAsync(SearchFilter filter, int k, Func<IIndexShardGrain, Task<IReadOnlyList<ChunkMatch>>> ask, CancellationToken cancellationToken)
+    public async Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken)
     {
         var repos = filter.Repo is { } repo ? [repo] : (await store.ListLatestSnapshotsAsync(cancellationToken).ConfigureAwait(false)).Select(r => r.Repo).ToList();
         var shards = Math.Max(1, options.ShardsPerRepo);
-        var calls = repos.SelectMany(r => Enumerable.Range(0, shards).Select(s => ask(grains.GetGrain<IIndexShardGrain>(IndexShardGrain.Key(r, s))))).ToList();
+        var calls = repos.SelectMany(r => Enumerable.Range(0, shards)
+            .Select(s => grains.GetGrain<IIndexShardGrain>(IndexShardGrain.Key(r, s)).FindCandidatesAsync(query, symbolQuery, k, filter, cancellationToken))).ToList();
         var results = await Task.WhenAll(calls).ConfigureAwait(false);
-        return results.SelectMany(r => r).OrderByDescending(m => m.Score).ThenBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.StartLine).Take(k).ToList();
+        return new SearchCandidates(Best(results.SelectMany(r => r.Vector), k), Best(results.SelectMany(r => r.Symbols), k));
     }
+
+    /// <summary>The k best matches of several lists (score, then path and line for a stable order).</summary>
+    internal static List<ChunkMatch> Best(IEnumerable<ChunkMatch> matches, int k) =>
+        matches.OrderByDescending(m => m.Score).ThenBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.StartLine).Take(k).ToList();
 }
 
 public sealed class LocalVectorSearcher(ICodeStore store, EmbeddingOptions options) : IVectorSearcher, IDisposable
@@ -62,18 +61,20 @@ public sealed class LocalVectorSearcher(ICodeStore store, EmbeddingOptions optio
         return _embedder.Embed([query])[0];
     }
 
-    public async Task<IReadOnlyList<ChunkMatch>> SearchAsync(float[] query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-        Merge(await IndexesAsync(filter, cancellationToken).ConfigureAwait(false), index => index.Search(query, k, filter), k);
-
-    public async Task<IReadOnlyList<ChunkMatch>> SearchSymbolsAsync(string query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-        Merge(await IndexesAsync(filter, cancellationToken).ConfigureAwait(false), index => index.SearchSymbols(query, k, filter), k);
+    public async Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken)
+    {
+        var indexes = await IndexesAsync(filter, cancellationToken).ConfigureAwait(false);
+        return new SearchCandidates(
+            query is null ? [] : Merge(indexes, index => index.Search(query, k, filter), k),
+            symbolQuery is null ? [] : Merge(indexes, index => index.SearchSymbols(symbolQuery, k, filter), k));
+    }
 
     public void Dispose() => _embedder?.Dispose();
 
     private static List<ChunkMatch> Merge(IEnumerable<VectorIndex> indexes, Func<VectorIndex, IReadOnlyList<(IndexEntry Entry, double Score)>> ask, int k) =>
-        indexes.SelectMany(ask)
-            .Select(h => new ChunkMatch(h.Entry.Repo, h.Entry.ChunkId, h.Entry.Path, h.Entry.Language, h.Entry.Symbol, h.Entry.StartLine, h.Entry.EndLine, h.Score))
-            .OrderByDescending(m => m.Score).ThenBy(m => m.Path, StringComparer.Ordinal).ThenBy(m => m.StartLine).Take(k).ToList();
+        ShardVectorSearcher.Best(
+            indexes.SelectMany(ask).Select(h => new ChunkMatch(h.Entry.Repo, h.Entry.ChunkId, h.Entry.Path, h.Entry.Language, h.Entry.Symbol, h.Entry.StartLine, h.Entry.EndLine, h.Score)),
+            k);
 
     private async Task<List<VectorIndex>> IndexesAsync(SearchFilter filter, CancellationToken cancellationToken)
     {
@@ -84,7 +85,7 @@ public sealed class LocalVectorSearcher(ICodeStore store, EmbeddingOptions optio
         {
             if (!_indexes.TryGetValue(name, out var shard))
             {
-                shard = new ShardIndex(name, 0, 1);
+                shard = new ShardIndex(name, 0, 1, options.PathWeight);
                 _indexes[name] = shard;
             }
 

@@ -1,12 +1,10 @@
 // GET /api/v1/search: hybrid code search (lexical + vector + symbol names, RRF) over the latest
-// snapshots, with the same hit shape as `codeingest search --json`. Vector candidates come from the
-// index shard grains, the query vector from an embedding grain (placed on a gpu silo).
-using CodeIngest.Embedding;
+// snapshots, with the same hit shape as `codeingest search --json`. It asks ISearchGrain, as the CLI
+// and the SDK do, so every entry point ranks the same way.
 using CodeIngest.Search;
 using CodeIngest.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace CodeIngest.Silo.Api;
 
@@ -31,8 +29,6 @@ public static class SearchApi
         [FromQuery] string? mode,
         [FromQuery] int? limit,
         IGrainFactory grains,
-        ICodeStore store,
-        IOptions<EmbeddingOptions> embedding,
         CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(q))
@@ -61,8 +57,7 @@ public static class SearchApi
 
         try
         {
-            var search = new HybridSearch(store, new ShardVectorSearcher(grains, store, embedding.Value));
-            var hits = await search.SearchAsync(q, new SearchFilter(Blank(repo), Blank(language), Blank(path)), limit ?? 10, searchMode, cancellationToken);
+            var hits = await grains.GetGrain<ISearchGrain>(0).SearchAsync(q, new SearchFilter(Blank(repo), Blank(language), Blank(path)), limit ?? 10, searchMode, cancellationToken);
             return TypedResults.Ok(new SearchResponse(
                 searchMode.ToString().ToLowerInvariant(),
                 hits.Select(h => new SearchHitResponse(h.Repo, h.Path, h.StartLine, h.EndLine, h.Symbol, h.Score, h.Snippet)).ToList()));

@@ -1,7 +1,10 @@
 // GET /api/v1/search on an in-process silo host: a local repository ingested through the API with
-// the embed stage, then found by a plain-words question in each mode; bad options answer 400.
+// the embed stage, then found by a plain-words question in each mode, with the same hits as
+// ISearchGrain (what the CLI and SDK ask) gives for the same query; bad options answer 400.
 using System.Net;
+using CodeIngest.Search;
 using CodeIngest.Tests.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CodeIngest.Tests.Api;
@@ -39,6 +42,14 @@ public sealed class SearchApiTests
             Assert.Equal("retry_with_backoff", hit.GetProperty("symbol").GetString());
             Assert.Equal(1, hit.GetProperty("start_line").GetInt32());
             Assert.Contains("retry_with_backoff", hit.GetProperty("snippet").GetString());
+
+            // The REST answer is the search grain's answer.
+            var grain = await host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISearchGrain>(0)
+                .SearchAsync("retry a failing operation", new SearchFilter(), 5, HybridSearch.ParseMode(mode), TestContext.Current.CancellationToken);
+            var rest = result.GetProperty("hits").EnumerateArray().Select(h => new SearchHit(
+                h.GetProperty("repo").GetString()!, h.GetProperty("path").GetString()!, h.GetProperty("start_line").GetInt32(), h.GetProperty("end_line").GetInt32(),
+                h.GetProperty("symbol").GetString(), h.GetProperty("score").GetDouble(), h.GetProperty("snippet").GetString()!)).ToList();
+            Assert.Equal(grain, rest);
         }
 
         var filtered = await Http.GetOkAsync(admin, "/api/v1/search?q=retry%20a%20failing%20operation&language=javascript");
