@@ -211,7 +211,7 @@ public sealed class EmbeddingOptions
     public float PathWeight { get; set; } = DefaultPathWeight;
 
     /// <summary>The path weight chosen with the retrieval test set (see bench/RESULTS.md).</summary>
-    public const float DefaultPathWeight = 0.5f;
+    public const float DefaultPathWeight = 0.25f;
 
     /// <summary>Where downloaded and converted models live; null: $CODEINGEST_MODEL_CACHE, else ~/.cache/codeingest/models.</summary>
     public string? CacheDirectory { get; set; }

