@@ -77,7 +77,7 @@ internal static class EmbedBench
         return 0;
     }
 
-    private static (long[] Ids, long[] Mask, long[] Shape) BareInputs(int[][] batch)
+    internal static (long[] Ids, long[] Mask, long[] Shape) BareInputs(int[][] batch)
     {
         var width = Math.Max(1, batch.Max(t => t.Length));
         var ids = new long[batch.Length * width];
@@ -94,7 +94,7 @@ internal static class EmbedBench
         return (ids, mask, [batch.Length, width]);
     }
 
-    private static float RunBare(InferenceSession session, List<(long[] Ids, long[] Mask, long[] Shape)> batches)
+    internal static float RunBare(InferenceSession session, List<(long[] Ids, long[] Mask, long[] Shape)> batches)
     {
         var checksum = 0f;
         using var runOptions = new RunOptions();

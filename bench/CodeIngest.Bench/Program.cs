@@ -7,6 +7,8 @@
 //                                  and the cost of killing the job's silo mid-parse (needs src/Silo built)
 //   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
 //                                  bare ONNX Runtime session on the same texts, batch 32
+//   CodeIngest.Bench embed-stage <dir> [rounds] [threads]   the ingest job's embed stage end to end (grains, batcher,
+//                                  store reads and writes) against a bare ONNX Runtime session on the same texts, batch 32
 //   CodeIngest.Bench search [sizes] [queries]   exact vector top-10 latency and memory at N chunks
 //                                  (default 10000,100000) against a scalar loop, same run
 //   CodeIngest.Bench search-e2e <python-dir> [sizes] [rounds]   search latency through a hosted silo's search grain
@@ -40,6 +42,11 @@ switch (args.FirstOrDefault())
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+    case "embed-stage" when args.Length is >= 2 and <= 4:
+        return await EmbedStageBench.RunAsync(
+            Path.GetFullPath(args[1]),
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2,
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
     case "search" when args.Length <= 3:
         return SearchBench.Run(
             args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
@@ -55,7 +62,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

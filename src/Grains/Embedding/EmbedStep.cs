@@ -8,6 +8,7 @@
 // next refresh.
 using System.Globalization;
 using CodeIngest.Dag;
+using CodeIngest.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CodeIngest.Embedding;
@@ -18,6 +19,19 @@ public sealed class EmbedStep(IOptions<EmbeddingOptions> options) : IDagStep
 
     public string Name => StepName;
 
+    /// <summary>The distinct texts the stage embeds for a snapshot's chunks: their windows, and the words of their paths
+    /// (a path text that equals a chunk window is left to the window).</summary>
+    public static (List<EmbeddingWindow> ChunkWindows, List<EmbeddingWindow> PathWindows) Texts(IReadOnlyList<StoredChunk> chunks, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var chunkWindows = chunks.SelectMany(c => EmbeddingText.Windows(c.Chunk, maxTokens)).DistinctBy(w => w.Hash, StringComparer.Ordinal).ToList();
+        var chunkHashes = chunkWindows.Select(w => w.Hash).ToHashSet(StringComparer.Ordinal);
+        var pathWindows = chunks.Select(c => c.Chunk.Path).Distinct(StringComparer.Ordinal)
+            .Select(EmbeddingText.PathWindow).OfType<EmbeddingWindow>()
+            .Where(w => !chunkHashes.Contains(w.Hash)).DistinctBy(w => w.Hash, StringComparer.Ordinal).ToList();
+        return (chunkWindows, pathWindows);
+    }
+
     public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
     {
         var grains = context.Tools.ModelRuntime();
@@ -26,12 +40,7 @@ public sealed class EmbedStep(IOptions<EmbeddingOptions> options) : IDagStep
         var workers = Math.Max(1, settings.Workers);
         var model = await grains.GetGrain<IEmbeddingGrain>(0).GetModelAsync(cancellationToken);
         var chunks = await store.GetChunksAsync(context.JobId, cancellationToken);
-        var chunkWindows = chunks.SelectMany(c => EmbeddingText.Windows(c.Chunk, model.MaxTokens))
-            .DistinctBy(w => w.Hash, StringComparer.Ordinal).ToList();
-        var chunkHashes = chunkWindows.Select(w => w.Hash).ToHashSet(StringComparer.Ordinal);
-        var pathWindows = chunks.Select(c => c.Chunk.Path).Distinct(StringComparer.Ordinal)
-            .Select(EmbeddingText.PathWindow).OfType<EmbeddingWindow>()
-            .Where(w => !chunkHashes.Contains(w.Hash)).DistinctBy(w => w.Hash, StringComparer.Ordinal).ToList();
+        var (chunkWindows, pathWindows) = Texts(chunks, model.MaxTokens);
         var windows = chunkWindows.Concat(pathWindows).ToList();
         var stored = new HashSet<string>(StringComparer.Ordinal);
         foreach (var batch in windows.Chunk(2000))

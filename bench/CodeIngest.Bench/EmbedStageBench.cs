@@ -1,0 +1,115 @@
+// The `embed` stage end to end against a bare ONNX Runtime session, in the same process run.
+// A hosted embedded silo (SQLite store, gpu=true so the embedding grains run on it) ingests a real
+// directory with the embed stage on; the stage's time is its DAG node's (store read of the chunks,
+// texts built and looked up by hash, requests to the embedding grains, the silo's batcher and ONNX
+// Runtime, vectors written to the store). The yardstick is a bare InferenceSession on the same ONNX
+// file with the same thread count, fed exactly the texts the stage embedded (EmbedStep.Texts) in
+// batches of the same size: once tokenized in the loop (text in, vector out, as the stage does) and
+// once pre-tokenized (the session alone). Rounds alternate stage and bare runs so both see the same
+// load; between rounds every stored vector is deleted so the stage embeds everything again.
+using System.Diagnostics;
+using CodeIngest.Client;
+using CodeIngest.Embedding;
+using CodeIngest.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace CodeIngest.Bench;
+
+internal static class EmbedStageBench
+{
+    public static async Task<int> RunAsync(string directory, int rounds, int threads)
+    {
+        var settings = new EmbeddingOptions();
+        var batchSize = settings.BatchSize;
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at start: {LoadAverage()}");
+        Console.WriteLine($"corpus: {directory}; {rounds} rounds; batch {batchSize}; ONNX Runtime intra-op threads {threads}; embedding workers {settings.Workers}, request size {settings.RequestSize}");
+        var options = new EmbeddingOptions { IntraOpThreads = threads, BatchSize = batchSize };
+        var bundle = await DefaultModel.EnsureAsync(options);
+        using var tokenizing = new OnnxEmbedder(bundle, options);
+        using var bare = OnnxEmbedder.CreateSession(bundle.OnnxFullPath, options);
+
+        var data = Directory.CreateTempSubdirectory("codeingest-embed-stage-bench-").FullName;
+        Environment.SetEnvironmentVariable("CodeIngest__Silo__Gpu", "true");
+        Environment.SetEnvironmentVariable("CodeIngest__Embedding__IntraOpThreads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable("CodeIngest__Embedding__BatchSize", batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var database = Path.Combine(data, "codeingest.db");
+        var stage = TimeSpan.Zero;
+        var bareText = TimeSpan.Zero;
+        var bareIds = TimeSpan.Zero;
+        var texts = 0;
+        var chunkCount = 0;
+        try
+        {
+            await using var cluster = await EmbeddedCluster.StartAsync(data, configure: o => o.Embed = true);
+            var store = new SqliteCodeStore(database);
+            for (var round = 0; round <= rounds; round++)
+            {
+                if (round > 0)
+                {
+                    await using var connection = new SqliteConnection($"Data Source={database}");
+                    await connection.OpenAsync();
+                    await using var delete = connection.CreateCommand();
+                    delete.CommandText = "DELETE FROM embeddings";
+                    await delete.ExecuteNonQueryAsync();
+                }
+
+                var view = await cluster.Client.IngestAsync(directory);
+                if (view.Status != CodeIngest.Dag.JobStatus.Completed)
+                {
+                    Console.Error.WriteLine($"ingest failed: {view.Error}");
+                    return 1;
+                }
+
+                var node = view.Nodes.Single(n => n.Id == "embed");
+                var embedded = int.Parse(node.Result["embedded"], System.Globalization.CultureInfo.InvariantCulture) + int.Parse(node.Result["paths_embedded"], System.Globalization.CultureInfo.InvariantCulture);
+                var stageTime = node.FinishedAt!.Value - node.StartedAt!.Value;
+
+                // The same texts, the same batch size, through the bare session.
+                var chunks = await store.GetChunksAsync(view.JobId);
+                var (chunkWindows, pathWindows) = EmbedStep.Texts(chunks, bundle.MaxTokens);
+                var all = chunkWindows.Concat(pathWindows).Select(w => w.Text).ToList();
+                if (all.Count != embedded)
+                {
+                    throw new InvalidOperationException($"the stage embedded {embedded} texts; the snapshot has {all.Count}");
+                }
+
+                var clock = Stopwatch.StartNew();
+                foreach (var batch in all.Chunk(batchSize))
+                {
+                    EmbedBench.RunBare(bare, [EmbedBench.BareInputs(batch.Select(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens)).ToArray())]);
+                }
+
+                var textTime = clock.Elapsed;
+                var inputs = all.Chunk(batchSize).Select(b => EmbedBench.BareInputs(b.Select(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens)).ToArray())).ToList();
+                clock.Restart();
+                EmbedBench.RunBare(bare, inputs);
+                var idsTime = clock.Elapsed;
+                Console.WriteLine($"round {round}{(round == 0 ? " (warm-up: model load, not counted)" : string.Empty)}: {chunks.Count} chunks, {all.Count} texts; embed stage {stageTime.TotalSeconds:0.00} s, bare (tokenize + run) {textTime.TotalSeconds:0.00} s, bare (ids) {idsTime.TotalSeconds:0.00} s; load {LoadAverage()}");
+                if (round > 0)
+                {
+                    stage += stageTime;
+                    bareText += textTime;
+                    bareIds += idsTime;
+                    texts += all.Count;
+                    chunkCount = chunks.Count;
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{chunkCount} chunks, {texts / Math.Max(1, rounds)} texts per round, {rounds} rounds; load average at end: {LoadAverage()}");
+        Console.WriteLine("| loop | texts | seconds | texts/s | stage vs loop |");
+        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine($"| embed stage (DAG node: store read, grains, batcher, ONNX Runtime, store write) | {texts} | {stage.TotalSeconds:0.00} | {texts / stage.TotalSeconds:0} | - |");
+        Console.WriteLine($"| bare session, tokenize + run, batch {batchSize} | {texts} | {bareText.TotalSeconds:0.00} | {texts / bareText.TotalSeconds:0} | {bareText / stage:0.00}x |");
+        Console.WriteLine($"| bare session, pre-tokenized ids, batch {batchSize} | {texts} | {bareIds.TotalSeconds:0.00} | {texts / bareIds.TotalSeconds:0} | {bareIds / stage:0.00}x |");
+        return 0;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
