@@ -14,16 +14,24 @@ public sealed record EmbeddingModelInfo(string ModelId, int Dimension, int MaxTo
 [Alias("codeingest.IEmbeddingGrain")]
 public interface IEmbeddingGrain : IGrainWithIntegerKey
 {
+    // Response timeouts: the first call may fetch and convert the default model (minutes), and a request
+    // waits behind the silo's batcher (its backpressure) for every text queued before it, which on a
+    // busy CPU silo outlasts the default 30 s. The caller's cancellation token and the stage's
+    // timeout still bound the wait.
+
     /// <summary>The model this worker runs (loads its description, not the model itself).</summary>
     [Alias("GetModel")]
+    [ResponseTimeout("00:10:00")]
     Task<EmbeddingModelInfo> GetModelAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Embeds the texts whose hash has no stored vector yet and stores them; returns how many were embedded.</summary>
     [Alias("EmbedAndStore")]
+    [ResponseTimeout("00:10:00")]
     Task<int> EmbedAndStoreAsync(IReadOnlyList<EmbedItem> items, CancellationToken cancellationToken = default);
 
     /// <summary>One vector per text (queries); nothing is stored.</summary>
     [Alias("Embed")]
+    [ResponseTimeout("00:10:00")]
     Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
 
     /// <summary>The address of the silo this activation lives on (placement checks).</summary>
