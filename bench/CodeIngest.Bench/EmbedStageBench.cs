@@ -102,7 +102,7 @@ internal static class EmbedStageBench
 
         Console.WriteLine();
         Console.WriteLine($"{chunkCount} chunks, {texts / Math.Max(1, rounds)} texts per round, {rounds} rounds; load average at end: {LoadAverage()}");
-        Console.WriteLine("| loop | texts | seconds | texts/s | stage vs loop |");
+        Console.WriteLine("| loop | texts | seconds | texts/s | stage throughput / this loop's |");
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine($"| embed stage (DAG node: store read, grains, batcher, ONNX Runtime, store write) | {texts} | {stage.TotalSeconds:0.00} | {texts / stage.TotalSeconds:0} | - |");
         Console.WriteLine($"| bare session, tokenize + run, batch {batchSize} | {texts} | {bareText.TotalSeconds:0.00} | {texts / bareText.TotalSeconds:0} | {bareText / stage:0.00}x |");
