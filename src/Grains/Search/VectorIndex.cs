@@ -105,7 +105,9 @@ public sealed class VectorIndex
 
     /// <summary>Builds the index from entries, taking each row from the previous index (same row key) or else making it
     /// from <paramref name="fresh"/> vectors (the window's, combined with the path's by <paramref name="pathWeight"/> when
-    /// the entry has a path hash); rows found in neither are pending.</summary>
+    /// the entry has a path hash); rows found in neither are pending. A window whose path vector is not stored yet (a file
+    /// renamed under the watcher, which does not embed) gets a row of its window vector alone, keyed by the window hash,
+    /// and counts as pending, so the shard replaces the row once the path vector exists.</summary>
     public static VectorIndex Build(IReadOnlyList<IndexEntry> entries, IReadOnlyDictionary<string, float[]> fresh, VectorIndex? previous, int dimension, float pathWeight = 0)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -117,20 +119,25 @@ public sealed class VectorIndex
 
         var rows = 0;
         var pending = 0;
+        // Whether the window's vector is fresh; path is null when the entry has no path hash or its vector is not there.
         bool FreshRow(IndexEntry entry, string hash, out float[] window, out float[]? path)
         {
-            path = null;
-            return fresh.TryGetValue(hash, out window!) && window.Length == dimension
-                && (entry.PathHash is null || (fresh.TryGetValue(entry.PathHash, out path) && path.Length == dimension));
+            path = entry.PathHash is not null && fresh.TryGetValue(entry.PathHash, out var p) && p.Length == dimension ? p : null;
+            return fresh.TryGetValue(hash, out window!) && window.Length == dimension;
         }
 
         foreach (var entry in entries)
         {
             foreach (var hash in entry.Hashes)
             {
-                if ((previous?._rowOfHash.ContainsKey(entry.RowKey(hash)) ?? false) || FreshRow(entry, hash, out _, out _))
+                if (previous?._rowOfHash.ContainsKey(entry.RowKey(hash)) ?? false)
                 {
                     rows++;
+                }
+                else if (FreshRow(entry, hash, out _, out var path))
+                {
+                    rows++;
+                    pending += entry.PathHash is not null && path is null ? 1 : 0;
                 }
                 else
                 {
@@ -156,6 +163,7 @@ public sealed class VectorIndex
                 else if (FreshRow(entry, hash, out var window, out var path))
                 {
                     Combine(window, path, pathWeight, matrix.AsSpan(r * dimension, dimension));
+                    key = path is null ? hash : key;
                 }
                 else
                 {

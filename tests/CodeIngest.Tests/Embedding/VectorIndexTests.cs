@@ -36,4 +36,30 @@ public sealed class VectorIndexTests
         Assert.Equal(3, top[1].Entry.ChunkId);
         Assert.Equal(Math.Sqrt(0.5), top[1].Score, 5);
     }
+
+    [Fact]
+    public void Rows_combine_window_and_path_vectors_and_a_missing_path_vector_leaves_a_window_row_that_is_replaced_later()
+    {
+        var entry = new IndexEntry("r", 1, "billing/rules.py", "python", "s", 1, 2, ["w"], ["s"], ["rules"], PathHash: "p");
+
+        // The path vector is not stored yet (a rename seen by the watcher): the window alone, still pending.
+        var first = VectorIndex.Build([entry], new Dictionary<string, float[]> { ["w"] = [1, 0] }, null, 2, pathWeight: 1);
+        Assert.Equal(1, first.Rows);
+        Assert.Equal(1, first.Pending);
+        Assert.True(first.Contains("w"));
+        Assert.False(first.Contains(entry.RowKey("w")));
+        Assert.Equal(1.0, first.Search(new float[] { 1, 0 }, 1)[0].Score, 5);
+
+        // Both vectors: normalize((1, 0) + 1 * (0, 1)) = (0.707, 0.707); the combined row replaces the window-only one.
+        var second = VectorIndex.Build([entry], new Dictionary<string, float[]> { ["w"] = [2, 0], ["p"] = [0, 3] }, first, 2, pathWeight: 1);
+        Assert.Equal(1, second.Rows);
+        Assert.Equal(0, second.Pending);
+        Assert.True(second.Contains(entry.RowKey("w")));
+        Assert.Equal(Math.Sqrt(0.5), second.Search(new float[] { 1, 0 }, 1)[0].Score, 5);
+
+        // A rebuild with nothing fresh keeps the combined row from the previous index.
+        var third = VectorIndex.Build([entry], new Dictionary<string, float[]>(), second, 2, pathWeight: 1);
+        Assert.Equal(0, third.Pending);
+        Assert.Equal(Math.Sqrt(0.5), third.Search(new float[] { 0, 1 }, 1)[0].Score, 5);
+    }
 }
