@@ -1,5 +1,6 @@
 // Parse-stage measurements. RawTreeSitterLoop is the yardstick: the same native work (parse, run the
-// tags query with the same patterns enabled, count definition matches) with nothing around it.
+// combined query — definitions and the references query: imports, calls, inheritance — with exactly the
+// patterns TreeSitterParser enables, count definition matches) with nothing around it.
 // ParserServiceLoop does the same through TreeSitterParser.Parse, which also applies text
 // predicates, decodes names, dedupes and builds records.
 using System.Diagnostics;
@@ -40,7 +41,26 @@ public static unsafe class ParseBench
                 throw new InvalidOperationException($"tags query of {name} does not compile (error {errorType} at {errorOffset})");
             }
 
+            // The same patterns as TreeSitterParser: definitions and kept references; for a language whose project
+            // references query replaces the grammar's, the grammar's reference patterns off; patterns whose text
+            // predicates the parser cannot evaluate off.
             TreeSitterParser.DisableNonDefinitionPatterns(query);
+            var sourceText = Encoding.UTF8.GetString(source);
+            var marker = sourceText.IndexOf(TreeSitterParser.ReferencesMarker, StringComparison.Ordinal);
+            if (marker >= 0 && sourceText.IndexOf(TreeSitterParser.OwnReferencesDirective, marker, StringComparison.Ordinal) >= 0)
+            {
+                var referenceKinds = Enumerable.Range(0, (int)ts_query_capture_count(query)).Select(i => TreeSitterParser.ReferenceKind(CaptureName(query, (uint)i))).ToArray();
+                TreeSitterParser.DisableGrammarReferencePatterns(query, (uint)Encoding.UTF8.GetByteCount(sourceText.AsSpan(0, marker)), referenceKinds);
+            }
+
+            for (uint pattern = 0; pattern < ts_query_pattern_count(query); pattern++)
+            {
+                if (!QueryPredicate.TryParse(query, pattern, out _))
+                {
+                    ts_query_disable_pattern(query, pattern);
+                }
+            }
+
             var isDefinition = new bool[ts_query_capture_count(query)];
             for (uint i = 0; i < isDefinition.Length; i++)
             {

@@ -1,6 +1,8 @@
 // Benchmarks. Usage:
 //   CodeIngest.Bench parse <dir>   parse-stage throughput of a real ingestion (embedded silo, job cancelled after parse,
 //                                  SQLite store) against raw tree-sitter loops on the same files
+//   CodeIngest.Bench parse-store <dir>   the parse stage's work beyond the parser, piece by piece on the same files
+//                                  (hash, decode, parse-data encoding, Orleans serialization, SQLite inserts per table)
 //   CodeIngest.Bench api <base-url> <token> [rates] [seconds]
 //                                  REST dispatch/status latency at fixed request rates (run by bench/api-latency.sh)
 //   CodeIngest.Bench cluster <dir> <postgres>  parse stage on 1, 2, 3 silo processes (cluster mode)
@@ -30,6 +32,8 @@ switch (args.FirstOrDefault())
 {
     case "parse" when args.Length == 2:
         return await RunParseAsync(Path.GetFullPath(args[1]));
+    case "parse-store" when args.Length == 2:
+        return await ParseStoreBench.RunAsync(Path.GetFullPath(args[1]));
     case "api" when args.Length >= 3:
         return await ApiLoad.RunAllAsync(args[1], args[2], args.Length > 3 ? [.. args[3].Split(',').Select(int.Parse)] : [100, 250, 500], TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10));
     case "cluster" when args.Length == 3:
@@ -62,7 +66,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | parse-store <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

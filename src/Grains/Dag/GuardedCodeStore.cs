@@ -48,6 +48,12 @@ internal sealed partial class GuardedCodeStore(ICodeStore inner, StepToolkit too
         return inner.SaveParsedFilesAsync(snapshotId, files, cancellationToken);
     }
 
+    public Task SavePreparedFilesAsync(string snapshotId, IReadOnlyList<PreparedParsedFile> files, CancellationToken cancellationToken = default)
+    {
+        tools.Require(Capability.WriteOwnResults);
+        return inner.SavePreparedFilesAsync(snapshotId, files, cancellationToken);
+    }
+
     public Task<IReadOnlyList<StoredFile>> GetFilesAsync(string snapshotId, CancellationToken cancellationToken = default)
     {
         tools.Require(Capability.ReadStore);

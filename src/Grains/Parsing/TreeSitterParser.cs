@@ -283,7 +283,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     }
 
     /// <summary>Disables the reference patterns that come before <paramref name="referencesStart"/> (the grammar's tags), for a language whose project query names its own.</summary>
-    private static void DisableGrammarReferencePatterns(nint query, uint referencesStart, string?[] referenceKinds)
+    internal static void DisableGrammarReferencePatterns(nint query, uint referencesStart, string?[] referenceKinds)
     {
         var captureCount = ts_query_capture_count(query);
         var patternCount = ts_query_pattern_count(query);

@@ -28,22 +28,25 @@ internal sealed record StoredParseOutline(Definition[] Definitions, CodeMetrics?
 [JsonSerializable(typeof(StoredParseOutline))]
 internal sealed partial class ParseOutlineJsonContext : JsonSerializerContext
 {
-    public static StoredParseOutline? Read(string? json) =>
-        string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize(json, Default.StoredParseOutline);
-
     /// <summary>
-    /// A stored file row's parse data: with references (graph readers) or only definitions and metrics (the rest).
-    /// Null definitions: a row written before parse data was stored (its definitions come from the definitions table).
+    /// A stored file row's parse data (binary, or the old JSON as UTF-8 bytes): with references (graph readers) or only
+    /// definitions and metrics (the rest). Null definitions: a row written before parse data was stored (its definitions
+    /// come from the definitions table).
     /// </summary>
-    public static (IReadOnlyList<Definition>? Definitions, IReadOnlyList<Reference> References, CodeMetrics? Metrics) Decode(string? json, bool withReferences)
+    public static (IReadOnlyList<Definition>? Definitions, IReadOnlyList<Reference> References, CodeMetrics? Metrics) Decode(ReadOnlySpan<byte> stored, bool withReferences)
     {
-        if (withReferences)
+        if (stored.IsEmpty)
         {
-            var full = ParseData.Deserialize(json);
+            return (null, [], null);
+        }
+
+        if (ParseData.IsBinary(stored) || withReferences)
+        {
+            var full = ParseData.Decode(stored, withReferences);
             return (full?.Definitions, full?.References ?? [], full?.Metrics);
         }
 
-        var outline = Read(json);
+        var outline = JsonSerializer.Deserialize(stored, Default.StoredParseOutline);
         return (outline?.Definitions, [], outline?.Metrics);
     }
 }

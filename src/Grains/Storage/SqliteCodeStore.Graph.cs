@@ -30,15 +30,16 @@ public sealed partial class SqliteCodeStore
                 """
                 SELECT f.path, f.language, f.lines,
                     CASE WHEN f.parse_data IS NULL
-                        THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path)
-                        ELSE COALESCE(json_array_length(f.parse_data, '$.definitions'), 0) END,
-                    json_extract(f.parse_data, '$.metrics.codeLines')
+                        THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path) END,
+                    f.parse_data
                 FROM snapshot_files f WHERE f.snapshot_id = $s ORDER BY f.path
                 """).With("$s", snapshotId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                result.Add(new FileStat(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4)));
+                // Parse data (binary or the old JSON) holds the definition count and code lines; rows without it count their definition rows.
+                var (definitions, codeLines) = reader.IsDBNull(4) ? (reader.GetInt32(3), null) : ParseData.Summary(reader.GetFieldValue<byte[]>(4));
+                result.Add(new FileStat(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), definitions, codeLines));
             }
 
             return result;

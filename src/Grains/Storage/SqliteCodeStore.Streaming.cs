@@ -66,7 +66,7 @@ public sealed partial class SqliteCodeStore
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var path = rows.GetString(0);
-            var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(rows.GetNullableString(6), withReferences);
+            var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(rows.IsDBNull(6) ? [] : rows.GetFieldValue<byte[]>(6), withReferences);
             yield return new StoredFile(path, rows.GetString(1), rows.GetString(2), rows.GetInt32(3), rows.GetNullableString(4),
                 definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), rows.GetString(5), references, metrics);
         }

@@ -18,6 +18,17 @@ public sealed class PostgresCodeStoreTests : CodeStoreTests
         return store;
     }
 
+    protected override async Task WriteLegacyJsonParseDataAsync(string snapshotId, string path, string json)
+    {
+        await using var connection = new NpgsqlConnection(_schema.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var update = new NpgsqlCommand("UPDATE snapshot_files SET parse_data = @json, parse_blob = NULL WHERE snapshot_id = @s AND path = @path", connection);
+        update.Parameters.AddWithValue("json", json);
+        update.Parameters.AddWithValue("s", snapshotId);
+        update.Parameters.AddWithValue("path", path);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+    }
+
     public override void Dispose()
     {
         foreach (var store in _stores)

@@ -11,6 +11,18 @@ public sealed class SqliteCodeStoreTests : CodeStoreTests
 
     protected override ICodeStore CreateStore() => new SqliteCodeStore(_db.Path);
 
+    protected override async Task WriteLegacyJsonParseDataAsync(string snapshotId, string path, string json)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db.Path}");
+        await connection.OpenAsync(Ct);
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE snapshot_files SET parse_data = $json WHERE snapshot_id = $s AND path = $path";
+        update.Parameters.AddWithValue("$json", json);
+        update.Parameters.AddWithValue("$s", snapshotId);
+        update.Parameters.AddWithValue("$path", path);
+        Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+    }
+
     public override void Dispose()
     {
         _db.Dispose();

@@ -24,14 +24,18 @@ public sealed partial class PostgresCodeStore
         QueryAsync(
             """
             SELECT f.path, f.language, f.lines,
-                CASE WHEN f.parse_data IS NULL
-                    THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path)::integer
-                    ELSE COALESCE(json_array_length(f.parse_data::json -> 'definitions'), 0) END,
-                (f.parse_data::json -> 'metrics' ->> 'codeLines')::integer
+                CASE WHEN f.parse_data IS NULL AND f.parse_blob IS NULL
+                    THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path)::integer END,
+                COALESCE(f.parse_blob, convert_to(f.parse_data, 'UTF8'))
             FROM snapshot_files f WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
             """,
             c => c.Text("s", snapshotId),
-            r => new FileStat(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4)),
+            r =>
+            {
+                // Parse data (binary or the old JSON) holds the definition count and code lines; rows without it count their definition rows.
+                var (definitions, codeLines) = r.IsDBNull(4) ? (r.GetInt32(3), null) : ParseData.Summary(r.GetFieldValue<byte[]>(4));
+                return new FileStat(r.GetString(0), r.GetString(1), r.GetInt32(2), definitions, codeLines);
+            },
             cancellationToken);
 
     public Task SaveGraphAsync(string snapshotId, IReadOnlyList<GraphEdge> edges, string architectureJson, CancellationToken cancellationToken = default)

@@ -30,7 +30,7 @@ public sealed partial class PostgresCodeStore
         var legacy = (await QueryAsync(
             """
             SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            WHERE d.snapshot_id = @s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = @s AND parse_data IS NULL)
+            WHERE d.snapshot_id = @s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = @s AND parse_data IS NULL AND parse_blob IS NULL)
             ORDER BY d.path, d.ordinal
             """,
             c => c.Text("s", snapshotId),
@@ -53,7 +53,7 @@ public sealed partial class PostgresCodeStore
         {
             await using var command = Command(connection, null,
                 """
-                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
+                SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, COALESCE(f.parse_blob, convert_to(f.parse_data, 'UTF8'))
                 FROM snapshot_files f JOIN contents c ON c.hash = f.hash
                 WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
                 """).Text("s", snapshotId);
@@ -61,7 +61,7 @@ public sealed partial class PostgresCodeStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var path = reader.GetString(0);
-                var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(reader.IsDBNull(6) ? null : reader.GetString(6), withReferences);
+                var (definitions, references, metrics) = ParseOutlineJsonContext.Decode(reader.IsDBNull(6) ? [] : reader.GetFieldValue<byte[]>(6), withReferences);
                 yield return new StoredFile(path, reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4),
                     definitions ?? (legacy.TryGetValue(path, out var list) ? list : []), reader.GetString(5), references, metrics);
             }

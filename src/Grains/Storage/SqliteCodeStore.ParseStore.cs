@@ -1,0 +1,120 @@
+// SQLite part of the parse stage's write path (ICodeStore.ParseStore.cs). The rows come prepared (hash, binary
+// parse data, UTF-8 text), so the one writer only binds values: the text goes in as its UTF-8 bytes and is
+// CAST to TEXT inside SQLite (no decode to a .NET string and re-encode), the parse data as a BLOB in the
+// parse_data column (rows written before hold JSON text there; readers tell them apart by the first byte).
+//
+// Durability is the store's usual one: WAL with synchronous = NORMAL (a commit survives a crash of the
+// process; the last commits may be lost on power loss, and the parse stage redoes what is not stored).
+// The writer's connection gets a larger page cache while it writes, so the definitions name index and the
+// file rows are not evicted and re-read between the thousands of inserts of one transaction.
+using Microsoft.Data.Sqlite;
+
+namespace CodeIngest.Storage;
+
+public sealed partial class SqliteCodeStore
+{
+    /// <summary>Page cache of the connection while it stores parsed files, in KiB (SQLite's default is 2 MiB).</summary>
+    private const int BulkWriteCacheKib = 64 * 1024;
+
+    public Task SavePreparedFilesAsync(string snapshotId, IReadOnlyList<PreparedParsedFile> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return RunAsync(async connection =>
+        {
+            await using (var cache = connection.Command($"PRAGMA cache_size = -{BulkWriteCacheKib}"))
+            {
+                await cache.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await WritePreparedFilesAsync(connection, snapshotId, files, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The connection goes back to the pool: other operations get the default cache again.
+                await using var reset = connection.Command("PRAGMA cache_size = -2000");
+                await reset.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
+
+    private static async Task WritePreparedFilesAsync(SqliteConnection connection, string snapshotId, IReadOnlyList<PreparedParsedFile> files, CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var content = connection.Command("INSERT OR IGNORE INTO contents(hash, text) VALUES ($hash, CAST($text AS TEXT))", transaction);
+        var contentHash = content.Parameters.Add("$hash", SqliteType.Text);
+        var contentText = content.Parameters.Add("$text", SqliteType.Blob);
+
+        await using var file = connection.Command(
+            "INSERT OR REPLACE INTO snapshot_files(snapshot_id, path, language, hash, lines, parse_error, parse_data) VALUES ($s, $path, $language, $hash, $lines, $error, $data)", transaction);
+        file.With("$s", snapshotId);
+        var filePath = file.Parameters.Add("$path", SqliteType.Text);
+        var fileLanguage = file.Parameters.Add("$language", SqliteType.Text);
+        var fileHash = file.Parameters.Add("$hash", SqliteType.Text);
+        var fileLines = file.Parameters.Add("$lines", SqliteType.Integer);
+        var fileError = file.Parameters.Add("$error", SqliteType.Text);
+        var fileData = file.Parameters.Add("$data", SqliteType.Blob);
+
+        await using var deleteDefinitions = connection.Command("DELETE FROM definitions WHERE snapshot_id = $s AND path = $path", transaction);
+        deleteDefinitions.With("$s", snapshotId);
+        var deletePath = deleteDefinitions.Parameters.Add("$path", SqliteType.Text);
+
+        await using var definition = connection.Command(
+            """
+            INSERT INTO definitions(snapshot_id, path, ordinal, name, kind, start_line, end_line, start_byte, end_byte)
+            VALUES ($s, $path, $ordinal, $name, $kind, $startLine, $endLine, $startByte, $endByte)
+            """, transaction);
+        definition.With("$s", snapshotId);
+        var defPath = definition.Parameters.Add("$path", SqliteType.Text);
+        var defOrdinal = definition.Parameters.Add("$ordinal", SqliteType.Integer);
+        var defName = definition.Parameters.Add("$name", SqliteType.Text);
+        var defKind = definition.Parameters.Add("$kind", SqliteType.Text);
+        var defStartLine = definition.Parameters.Add("$startLine", SqliteType.Integer);
+        var defEndLine = definition.Parameters.Add("$endLine", SqliteType.Integer);
+        var defStartByte = definition.Parameters.Add("$startByte", SqliteType.Integer);
+        var defEndByte = definition.Parameters.Add("$endByte", SqliteType.Integer);
+
+        foreach (var prepared in files)
+        {
+            var parsed = prepared.File;
+            contentHash.Value = prepared.Hash;
+            contentText.Value = prepared.Utf8Text;
+            await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            filePath.Value = parsed.Path;
+            fileLanguage.Value = parsed.Language;
+            fileHash.Value = prepared.Hash;
+            fileLines.Value = parsed.Lines;
+            fileError.Value = (object?)parsed.Error ?? DBNull.Value;
+            fileData.Value = prepared.ParseData;
+            await file.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            deletePath.Value = parsed.Path;
+            await deleteDefinitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            defPath.Value = parsed.Path;
+            var ordinal = 0;
+            foreach (var d in parsed.Definitions ?? [])
+            {
+                defOrdinal.Value = ordinal++;
+                defName.Value = d.Name;
+                defKind.Value = d.Kind;
+                defStartLine.Value = d.StartLine;
+                defEndLine.Value = d.EndLine;
+                defStartByte.Value = d.StartByte;
+                defEndByte.Value = d.EndByte;
+                await definition.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
