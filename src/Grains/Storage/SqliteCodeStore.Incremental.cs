@@ -21,14 +21,26 @@ public sealed partial class SqliteCodeStore
     public Task<IReadOnlyList<StoredPathState>> GetPathStatesAsync(string snapshotId, IReadOnlyList<string>? paths, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<StoredPathState>>(async connection =>
         {
-            // A path matches itself and, as a folder, everything under it ('0' sorts right after '/').
-            const string Match = "(p.value = '' OR t.path = p.value OR (t.path > p.value || '/' AND t.path < p.value || '0'))";
-            await using var command = connection.Command(
-                $"""
-                SELECT DISTINCT t.path, t.language, t.hash, NULL FROM snapshot_files t, json_each($paths) p WHERE t.snapshot_id = $s AND {Match}
-                UNION ALL
-                SELECT DISTINCT t.path, NULL, NULL, t.reason FROM skipped_files t, json_each($paths) p WHERE t.snapshot_id = $s AND {Match}
-                """).With("$s", snapshotId).With("$paths", JsonSerializer.Serialize(paths ?? [""]));
+            // Every path: one pass over the snapshot's rows. Some paths: each one is looked up by primary key, as a file
+            // (path = p) and as a folder (the key range of everything under p/; '0' sorts right after '/'), so the cost is
+            // that of the matching rows, not of the snapshot. CROSS JOIN keeps the path list as the outer loop.
+            const string Files = "SELECT t.path, t.language, t.hash, NULL FROM json_each($paths) p CROSS JOIN snapshot_files t WHERE t.snapshot_id = $s AND ";
+            const string Skips = "SELECT t.path, NULL, NULL, t.reason FROM json_each($paths) p CROSS JOIN skipped_files t WHERE t.snapshot_id = $s AND ";
+            const string AsFile = "t.path = p.value";
+            const string AsFolder = "t.path > p.value || '/' AND t.path < p.value || '0'";
+            var all = paths is null || paths.Contains("");
+            await using var command = connection.Command(all
+                ? """
+                  SELECT path, language, hash, NULL FROM snapshot_files WHERE snapshot_id = $s
+                  UNION ALL
+                  SELECT path, NULL, NULL, reason FROM skipped_files WHERE snapshot_id = $s
+                  """
+                : $"{Files}{AsFile} UNION {Files}{AsFolder} UNION {Skips}{AsFile} UNION {Skips}{AsFolder}").With("$s", snapshotId);
+            if (!all)
+            {
+                command.With("$paths", JsonSerializer.Serialize(paths));
+            }
+
             var result = new List<StoredPathState>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

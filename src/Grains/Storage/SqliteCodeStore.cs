@@ -539,6 +539,8 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             symbol TEXT, kind TEXT, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
             text TEXT NOT NULL, words TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS chunks_snapshot ON chunks(snapshot_id);
+        -- A file's chunks by (snapshot, path): what a watched file's update deletes and counts, without reading the snapshot's other chunks.
+        CREATE INDEX IF NOT EXISTS chunks_snapshot_path ON chunks(snapshot_id, path);
         CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
             text, path, symbol, words,
             content = 'chunks', content_rowid = 'chunk_id',

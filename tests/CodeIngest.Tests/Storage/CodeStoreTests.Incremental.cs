@@ -9,10 +9,10 @@ namespace CodeIngest.Tests.Storage;
 
 public abstract partial class CodeStoreTests
 {
-    private static ParsedFileContent PythonFunction(string path, string name) =>
+    protected static ParsedFileContent PythonFunction(string path, string name) =>
         Python(path, $"def {name}(x):\n    return x\n", new Definition(name, "function", 1, 2, 0, 0));
 
-    private static async Task<SnapshotStats> PublishCountedAsync(ICodeStore store, string snapshotId, IReadOnlyList<ParsedFileContent> files)
+    protected static async Task<SnapshotStats> PublishCountedAsync(ICodeStore store, string snapshotId, IReadOnlyList<ParsedFileContent> files)
     {
         await IngestAsync(store, snapshotId, "c1", files, publish: false);
         var stats = await store.CountSnapshotAsync(snapshotId, Ct);
@@ -82,4 +82,79 @@ public abstract partial class CodeStoreTests
         Assert.Equal(["src/a.py", "src/d.py"], (await store.GetFilesAsync("s1", Ct)).Select(f => f.Path));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.ApplyFileChangesAsync(new FileChangeSet("nope", "job-3", [], ["x"], [], []), Ct));
     }
+    [Fact]
+    public async Task Path_states_of_some_paths_match_each_path_as_a_file_or_a_folder_and_nothing_else()
+    {
+        var store = await NewStoreAsync();
+        await PublishCountedAsync(store, "s1",
+            [PythonFunction("src/a.py", "a1"), PythonFunction("src/sub/b.py", "b1"), PythonFunction("src2/c.py", "c1"), PythonFunction("src.py", "d1"), PythonFunction("srcé/e.py", "e1")]);
+        await PublishCountedAsync(store, "other", [PythonFunction("src/a.py", "a1")]);
+        async Task<string[]> PathsOf(params string[] paths) => [.. (await store.GetPathStatesAsync("s1", paths, Ct)).Select(s => s.Path).Order(StringComparer.Ordinal)];
+
+        Assert.Equal(["src/a.py", "src/sub/b.py"], await PathsOf("src"));
+        Assert.Equal(["src/sub/b.py"], await PathsOf("src/sub"));
+        Assert.Equal(["src/a.py"], await PathsOf("src/a.py"));
+        Assert.Equal(["src.py", "src/a.py", "src/sub/b.py"], await PathsOf("src", "src.py", "src/a.py"));
+        Assert.Equal(["srcé/e.py"], await PathsOf("srcé"));
+        Assert.Empty(await PathsOf("sr", "src/a", "nothing/here.py"));
+        Assert.Equal(["logo.png"], await PathsOf("logo.png"));
+        string[] all = ["logo.png", "src.py", "src/a.py", "src/sub/b.py", "src2/c.py", "srcé/e.py"];
+        Assert.Equal(all, await PathsOf(""));
+        Assert.Equal(all, (await store.GetPathStatesAsync("s1", null, Ct)).Select(s => s.Path).Order(StringComparer.Ordinal));
+        var a = Assert.Single(await store.GetPathStatesAsync("s1", ["src/a.py"], Ct));
+        Assert.Equal(("python", (string?)null), (a.Language, a.SkipReason));
+        Assert.NotNull(a.Hash);
+    }
+
+    [Fact]
+    public async Task Counts_kept_through_edits_renames_and_deletions_equal_a_full_recount()
+    {
+        var store = await NewStoreAsync();
+
+        // An older snapshot with the same paths: its rows and counts must stay as they are.
+        var otherBefore = await PublishCountedAsync(store, "other", [PythonFunction("src/a.py", "alpha"), PythonFunction("lib/c.py", "gamma")]);
+        await PublishCountedAsync(store, "s1",
+            [PythonFunction("src/a.py", "alpha"), PythonFunction("src/b.py", "beta"), PythonFunction("lib/c.py", "gamma"), PythonFunction("lib/d.py", "delta")]);
+
+        static ParsedFileContent TwoFunctions(string path, string first, string second) => Python(path,
+            $"def {first}(x):\n    return x\n\n\ndef {second}(y):\n    return y\n",
+            new Definition(first, "function", 1, 2, 0, 0), new Definition(second, "function", 5, 6, 0, 0));
+        static ParsedFileContent Script(string path) =>
+            new(new ParsedFile(path, "bash", 2, [new Definition("deploy", "function", 1, 2, 0, 0)], null), "deploy() {\n  echo hi\n}\n"u8.ToArray());
+
+        (ParsedFileContent[] Upserted, string[] Removed, SkippedFile[] Skipped)[] steps =
+        [
+            ([TwoFunctions("src/a.py", "alpha", "alpha_two")], [], []),                              // an edit that adds a symbol and a chunk
+            ([PythonFunction("src/renamed.py", "beta")], ["src/b.py"], []),                          // a rename
+            ([Script("tools/deploy.sh")], ["lib/c.py"], [new SkippedFile("lib/d.py", "too large")]), // a new language, a deletion, a file now skipped
+            ([PythonFunction("logo.png", "not_binary_any_more")], [], []),                           // a skipped path becomes a file
+            ([PythonFunction("lib/d.py", "delta_back")], ["tools/deploy.sh"], []),                   // a skip becomes a file again; the last file of a language goes
+            ([], ["src/a.py", "src/renamed.py", "logo.png", "lib/d.py"], []),                        // everything is deleted
+            ([PythonFunction("fresh.py", "fresh")], [], [new SkippedFile("big.bin", "binary")]),     // and something new arrives
+        ];
+
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (upserted, removed, skipped) = steps[i];
+            var job = $"job-{i}";
+            await store.SaveParsedFilesAsync(job, upserted, Ct);
+            var chunks = (await store.GetFilesAsync(job, Ct)).SelectMany(f => Chunker.Chunk(f)).ToList();
+            var kept = await store.ApplyFileChangesAsync(
+                new FileChangeSet("s1", job, [.. upserted.Select(f => new DiscoveredFile(f.File.Path, f.File.Language, f.Content.Length))], removed, skipped, chunks), Ct);
+
+            var recount = await store.CountSnapshotAsync("s1", Ct);
+            Assert.Equal(Describe(recount), Describe(kept));
+            var repo = Assert.Single(await store.ListReposAsync(Ct));
+            Assert.Equal((recount.Files, recount.Symbols), (repo.Files, repo.Symbols));
+            Assert.Equal(Describe(otherBefore), Describe(await store.CountSnapshotAsync("other", Ct)));
+        }
+
+        var final = await store.CountSnapshotAsync("s1", Ct);
+        Assert.Equal("1 files, 1 skipped, 1 symbols, 1 chunks, python=1", Describe(final));
+        Assert.Equal(["big.bin", "fresh.py"], (await store.GetPathStatesAsync("s1", null, Ct)).Select(s => s.Path).Order(StringComparer.Ordinal));
+        Assert.Equal("fresh.py", Assert.Single(await store.SearchAsync("fresh", Repo, 10, Ct)).Path);
+    }
+
+    private static string Describe(SnapshotStats stats) =>
+        $"{stats.Files} files, {stats.FilesSkipped} skipped, {stats.Symbols} symbols, {stats.Chunks} chunks, {string.Join(",", stats.Languages.Select(l => $"{l.Key}={l.Value}"))}";
 }

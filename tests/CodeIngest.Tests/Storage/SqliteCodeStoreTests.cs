@@ -1,3 +1,4 @@
+using CodeIngest.Indexing;
 using CodeIngest.Parsing;
 using CodeIngest.Storage;
 using Xunit;
@@ -101,5 +102,47 @@ public sealed class SqliteCodeStoreTests : CodeStoreTests
     public void Identifiers_are_split_into_words(string text, string expected)
     {
         Assert.Equal(expected.Split(' ').Order(), SqliteCodeStore.SplitIdentifiers(text).Split(' ').Order());
+    }
+    [Fact]
+    public async Task A_file_change_rewrites_only_that_files_chunks_and_keeps_the_lexical_index_consistent()
+    {
+        var store = await NewStoreAsync();
+        await PublishCountedAsync(store, "s1", [PythonFunction("a.py", "alpha"), PythonFunction("b.py", "beta"), PythonFunction("c/d.py", "delta")]);
+        var before = await ChunkIdsAsync();
+
+        await store.SaveParsedFilesAsync("job-1", [PythonFunction("a.py", "alpha_edited")], Ct);
+        var chunks = (await store.GetFilesAsync("job-1", Ct)).SelectMany(f => Chunker.Chunk(f)).ToList();
+        await store.ApplyFileChangesAsync(new FileChangeSet("s1", "job-1", [new DiscoveredFile("a.py", "python", 30)], ["c/d.py"], [], chunks), Ct);
+
+        // The untouched file keeps its chunk rows (same ids); the edited one has new rows, the deleted one none.
+        var after = await ChunkIdsAsync();
+        Assert.Equal(before["b.py"], after["b.py"]);
+        Assert.Empty(before["a.py"].Intersect(after["a.py"]));
+        Assert.False(after.ContainsKey("c/d.py"));
+
+        // FTS5's own check that the index holds exactly the chunks table's rows (rank 1: compare with the content table).
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db.Path}");
+        await connection.OpenAsync(Ct);
+        await using var check = connection.CreateCommand();
+        check.CommandText = "INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)";
+        await check.ExecuteNonQueryAsync(Ct);
+        Assert.Equal("b.py", Assert.Single(await store.SearchAsync("beta", "github.com/acme/tools", 10, Ct)).Path);
+        Assert.Empty(await store.SearchAsync("delta", "github.com/acme/tools", 10, Ct));
+    }
+
+    private async Task<Dictionary<string, long[]>> ChunkIdsAsync()
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_db.Path}");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path, chunk_id FROM chunks WHERE snapshot_id = 's1' ORDER BY chunk_id";
+        var rows = new List<(string Path, long Id)>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return rows.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Select(r => r.Id).ToArray());
     }
 }

@@ -17,15 +17,30 @@ public sealed partial class PostgresCodeStore
 
     public Task<IReadOnlyList<StoredPathState>> GetPathStatesAsync(string snapshotId, IReadOnlyList<string>? paths, CancellationToken cancellationToken = default)
     {
-        // A path matches itself and, as a folder, everything under it ('0' sorts right after '/' in the C collation).
-        const string Match = """(p = '' OR t.path = p OR (t.path COLLATE "C" > p || '/' AND t.path COLLATE "C" < p || '0'))""";
+        // Every path: one pass over the snapshot's rows. Some paths: each one is looked up by key, as a file (path = p, the
+        // primary key) and as a folder (the byte-wise range of everything under p/, '0' sorting right after '/'; the ~>~ ~<~
+        // operators compare bytes whatever the database's collation, and the *_path_bytes indexes serve them).
+        const string Files = "SELECT t.path, t.language, t.hash, NULL::text FROM unnest(@paths) p CROSS JOIN snapshot_files t WHERE t.snapshot_id = @s AND ";
+        const string Skips = "SELECT t.path, NULL, NULL, t.reason FROM unnest(@paths) p CROSS JOIN skipped_files t WHERE t.snapshot_id = @s AND ";
+        const string AsFile = "t.path = p";
+        const string AsFolder = "t.path ~>~ (p || '/') AND t.path ~<~ (p || '0')";
+        var all = paths is null || paths.Contains("");
         return QueryAsync(
-            $"""
-            SELECT DISTINCT t.path, t.language, t.hash, NULL::text FROM snapshot_files t, unnest(@paths) p WHERE t.snapshot_id = @s AND {Match}
-            UNION ALL
-            SELECT DISTINCT t.path, NULL, NULL, t.reason FROM skipped_files t, unnest(@paths) p WHERE t.snapshot_id = @s AND {Match}
-            """,
-            c => c.Text("s", snapshotId).Paths("paths", paths ?? [""]),
+            all
+                ? """
+                  SELECT path, language, hash, NULL::text FROM snapshot_files WHERE snapshot_id = @s
+                  UNION ALL
+                  SELECT path, NULL, NULL, reason FROM skipped_files WHERE snapshot_id = @s
+                  """
+                : $"{Files}{AsFile} UNION {Files}{AsFolder} UNION {Skips}{AsFile} UNION {Skips}{AsFolder}",
+            c =>
+            {
+                c.Text("s", snapshotId);
+                if (!all)
+                {
+                    c.Paths("paths", paths!);
+                }
+            },
             r => new StoredPathState(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)),
             cancellationToken);
     }

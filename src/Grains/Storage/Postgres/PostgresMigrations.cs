@@ -41,12 +41,22 @@ public static class PostgresMigrations
         new(8, "graph and reports", PostgresCodeStore.GraphSchema),
         new(9, "graph edges without the unused target index (a random index write per edge)", "DROP INDEX IF EXISTS graph_edges_target;"),
         new(10, "binary parse data (Storage/ParseData.cs); parse_data keeps the JSON of older rows", "ALTER TABLE snapshot_files ADD COLUMN IF NOT EXISTS parse_blob bytea;"),
+        new(11, "per-file lookups for watched changes (a file's chunks; paths under a folder)", PerFileLookupSchema),
     ];
 
     // A file's full parse (see Storage/ParseData.cs) next to its row.
     private const string ParseDataSchema =
         """
         ALTER TABLE snapshot_files ADD COLUMN IF NOT EXISTS parse_data text;
+        """;
+
+    // A watched file's update touches its own rows only: its chunks by (snapshot, path), and a changed folder's files by
+    // a byte-wise key range (text_pattern_ops, independent of the database's collation).
+    private const string PerFileLookupSchema =
+        """
+        CREATE INDEX IF NOT EXISTS chunks_snapshot_path ON chunks(snapshot_id, path);
+        CREATE INDEX IF NOT EXISTS snapshot_files_path_bytes ON snapshot_files(snapshot_id, path text_pattern_ops);
+        CREATE INDEX IF NOT EXISTS skipped_files_path_bytes ON skipped_files(snapshot_id, path text_pattern_ops);
         """;
 
     public static int LatestVersion => All[^1].Version;
