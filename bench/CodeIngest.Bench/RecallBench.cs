@@ -73,6 +73,7 @@ public static class RecallBench
         });
         Console.WriteLine($"files: {discovered.Count} accepted by discovery (languages with definitions); ctags {ctagsTime.TotalSeconds:0.0} s, CodeIngest parse {clock.Elapsed.TotalSeconds:0.0} s ({Environment.ProcessorCount} threads)");
         Console.WriteLine($"ctags: `ctags --output-format=json --fields=+nKlZ -f OUT -L FILES` ({tags.Count} function/class/method definitions; kinds counted: class; method, singletonMethod, getter, setter, Python member; function, func, subroutine, generator, procedure)");
+        Console.WriteLine("not counted: prototypes, macros, variables, fields, structs, enums, interfaces, namespaces; names ctags makes up for anonymous functions and classes");
         Console.WriteLine($"match: same file, same name (or last segment of a scoped name), ctags line within [start - {LinesBefore}, start + {LinesAfter}] of a CodeIngest definition of any kind");
 
         var rows = new List<(string Language, int Files, int Defs, int Found, int Exact)>();
@@ -143,9 +144,20 @@ public static class RecallBench
             return "name found at another line";
         }
 
-        if (text.StartsWith('#'))
+        if (language is "c" or "cpp" && text.StartsWith('#'))
         {
             return "defined on a preprocessor line (#define)";
+        }
+
+        if (tag.Category == "class" && language is "javascript" or "typescript" or "tsx" && !text.Contains("class", StringComparison.Ordinal))
+        {
+            return "ctags tags an object literal as a class";
+        }
+
+        var renamed = parsed.Definitions.FirstOrDefault(d => d.StartLine <= tag.Line && d.StartLine >= tag.Line - LinesBefore && d.Kind is not ("module" or "namespace"));
+        if (renamed is not null)
+        {
+            return $"CodeIngest names the definition on that line differently ({renamed.Kind} {renamed.Name})";
         }
 
         var enclosing = parsed.Definitions
@@ -167,7 +179,8 @@ public static class RecallBench
 
     private static bool SameName(string ours, string theirs)
     {
-        if (ours == theirs)
+        // JavaScript's #private names keep their '#'; ctags drops it. ctags cuts a Perl `sub A::B::c` at the first '::'.
+        if (ours == theirs || (ours.StartsWith('#') && ours.AsSpan(1).SequenceEqual(theirs)) || ours.StartsWith(theirs + "::", StringComparison.Ordinal))
         {
             return true;
         }
@@ -213,7 +226,12 @@ public static class RecallBench
 
                 var ctagsLanguage = root.TryGetProperty("language", out var l) ? l.GetString() ?? "" : "";
                 var kind = root.TryGetProperty("kind", out var k) ? k.GetString() ?? "" : "";
-                if (Category(ctagsLanguage, kind) is not { } category)
+                var name = root.GetProperty("name").GetString()!;
+
+                // Names ctags makes up for anonymous functions and classes (__anon…, AnonymousFunction…) name nothing in the source.
+                if (Category(ctagsLanguage, kind) is not { } category
+                    || name.StartsWith("__anon", StringComparison.Ordinal) || name.StartsWith("AnonymousFunction", StringComparison.Ordinal)
+                    || name.StartsWith("AnonymousClass", StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -225,7 +243,7 @@ public static class RecallBench
                 }
 
                 tags.Add(new CtagsDefinition(
-                    root.GetProperty("path").GetString()!, root.GetProperty("name").GetString()!, lineNumber.GetInt32(), category, ctagsLanguage, kind, pattern,
+                    root.GetProperty("path").GetString()!, name, lineNumber.GetInt32(), category, ctagsLanguage, kind, pattern,
                     root.TryGetProperty("scope", out var s) ? s.GetString() : null));
             }
 
