@@ -154,7 +154,10 @@ public static class RecallBench
             return "ctags tags an object literal as a class";
         }
 
-        var renamed = parsed.Definitions.FirstOrDefault(d => d.StartLine <= tag.Line && d.StartLine >= tag.Line - LinesBefore && d.Kind is not ("module" or "namespace"));
+        var renamed = parsed.Definitions
+            .Where(d => d.StartLine <= tag.Line && d.StartLine >= tag.Line - LinesBefore && d.Kind is not ("module" or "namespace"))
+            .OrderByDescending(d => d.StartLine)
+            .FirstOrDefault();
         if (renamed is not null)
         {
             return $"CodeIngest names the definition on that line differently ({renamed.Kind} {renamed.Name})";
@@ -179,8 +182,10 @@ public static class RecallBench
 
     private static bool SameName(string ours, string theirs)
     {
-        // JavaScript's #private names keep their '#'; ctags drops it. ctags cuts a Perl `sub A::B::c` at the first '::'.
-        if (ours == theirs || (ours.StartsWith('#') && ours.AsSpan(1).SequenceEqual(theirs)) || ours.StartsWith(theirs + "::", StringComparison.Ordinal))
+        // JavaScript's #private names keep their '#'; ctags drops it. ctags cuts a Perl `sub A::B::c` at the first '::'
+        // and writes C++ operators with a space (`operator ==`).
+        if (ours == theirs || (ours.StartsWith('#') && ours.AsSpan(1).SequenceEqual(theirs)) || ours.StartsWith(theirs + "::", StringComparison.Ordinal)
+            || (theirs.StartsWith("operator", StringComparison.Ordinal) && ours.Replace(" ", "", StringComparison.Ordinal) == theirs.Replace(" ", "", StringComparison.Ordinal)))
         {
             return true;
         }
