@@ -44,6 +44,12 @@ public static class RecallBench
             return 1;
         }
 
+        if (directories.FirstOrDefault(d => !Directory.Exists(d)) is { } missing)
+        {
+            Console.Error.WriteLine($"recall: '{missing}' is not a directory; give one or more folders of source files");
+            return 2;
+        }
+
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}; {version}");
         using var parser = new TreeSitterParser();
         foreach (var directory in directories)

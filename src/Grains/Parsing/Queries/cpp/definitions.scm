@@ -40,3 +40,15 @@
   declarator: (qualified_identifier
     scope: (template_type name: (type_identifier) @qualifier)
     name: [(identifier) (destructor_name)] @name)) @definition.method
+
+; Operators and destructors (`bool operator==(…)`, `~Widget()`): the grammar's tags only name identifiers.
+(function_declarator declarator: [(operator_name) (destructor_name)] @name) @definition.function
+
+(field_declaration_list
+  (function_definition
+    declarator: (function_declarator declarator: [(operator_name) (destructor_name)] @name)) @definition.method)
+
+(function_declarator
+  declarator: (qualified_identifier
+    scope: [(namespace_identifier) @qualifier (template_type name: (type_identifier) @qualifier)]
+    name: [(operator_name) (destructor_name)] @name)) @definition.method
