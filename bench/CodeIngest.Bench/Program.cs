@@ -22,6 +22,8 @@
 //                                  store of a finished ingest (use a copy), part by part, next to one plain read of every file
 //   CodeIngest.Bench watch <dir> [edits] [debounce-ms]   save -> searchable latency of single-file edits
 //                                  under the watcher, against a full ingest and a re-ingest of the same tree
+//   CodeIngest.Bench recall <dir> [dir...]   per language, the share of universal-ctags' function/class/method
+//                                  definitions that the parser finds on the files discovery accepts, and why the rest are missed
 using CodeIngest.Bench;
 using CodeIngest.Client;
 using CodeIngest.Dag;
@@ -38,6 +40,8 @@ switch (args.FirstOrDefault())
         return await ApiLoad.RunAllAsync(args[1], args[2], args.Length > 3 ? [.. args[3].Split(',').Select(int.Parse)] : [100, 250, 500], TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 10));
     case "cluster" when args.Length == 3:
         return await ClusterBench.RunAsync(Path.GetFullPath(args[1]), args[2]);
+    case "recall" when args.Length >= 2:
+        return RecallBench.Run(args[1..]);
     case "graph" when args.Length == 2:
         return GraphBench.Run(Path.GetFullPath(args[1]));
     case "graph-stage" when args.Length is 2 or 3:
@@ -66,7 +70,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | parse-store <dir> | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | parse-store <dir> | recall <dir> [dir...] | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

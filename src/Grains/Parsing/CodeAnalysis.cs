@@ -385,7 +385,7 @@ internal static unsafe class CodeAnalysis
 
     // Where each definition's scope ends: its own end, except for a namespace or package declared by a
     // statement without a body (C#'s `namespace App;`, PHP's `namespace App;`, Perl's `package Foo;`,
-    // Scala's `package demo`),
+    // Scala's `package demo`, Java's `package a.b;`, Kotlin's `package a.b`),
     // which holds everything up to the next such statement or the end of the file.
     private static int[] ScopeEnds(List<RawDefinition> raw, int contentLength)
     {
@@ -412,7 +412,7 @@ internal static unsafe class CodeAnalysis
     private static bool IsStatementScope(TSNode node)
     {
         var type = NodeType(node);
-        if (type.SequenceEqual("file_scoped_namespace_declaration"u8))
+        if (type.SequenceEqual("file_scoped_namespace_declaration"u8) || type.SequenceEqual("package_declaration"u8) || type.SequenceEqual("package_header"u8))
         {
             return true;
         }

@@ -66,7 +66,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     }
 
     /// <summary>Bump when the C# extraction logic changes what a parse yields for the same bytes.</summary>
-    private const string ExtractionVersion = "2026-11-23.3";
+    private const string ExtractionVersion = "2026-11-23.4";
 
     /// <summary>
     /// Identifies what this parser yields for given bytes: the native library (grammars), the query
@@ -468,12 +468,37 @@ public sealed unsafe class TreeSitterParser : IDisposable
                 continue;
             }
 
+            if (kind is not null && compiled.Name is "c" or "cpp")
+            {
+                if (IsExportMacroSpecifier(definitionNode))
+                {
+                    continue;
+                }
+
+                nameNode = NameAfterMacro(nameNode, content);
+            }
+
             var nameStart = (int)ts_node_start_byte(nameNode);
             if (referenceKind is not null)
             {
                 var referenceName = Encoding.UTF8.GetString(content[nameStart..(referenceKind == ReferenceKinds.Import ? DottedPathEnd(nameNode, content) : (int)ts_node_end_byte(nameNode))]);
-                AddReference(compiled.Name, referenceKind, referenceName, nameNode, definitionNode, hasReceiver ? receiverNode : null,
-                    hasQualifier ? Text(content, qualifierNode) : null, content, references, seenReferences);
+                var receiver = hasReceiver ? receiverNode : (TSNode?)null;
+                var source = hasQualifier ? Text(content, qualifierNode) : null;
+                var nameLine = (int)ts_node_start_point(nameNode).Row + 1;
+                if (referenceKind == ReferenceKinds.Inherit && referenceName.AsSpan().Trim().ContainsAny(" \t\r\n"))
+                {
+                    // A word list names several bases (Perl's `use base qw(A B)`): one reference per word, at the word.
+                    foreach (var (word, offset) in Words(referenceName))
+                    {
+                        var before = referenceName.AsSpan(0, offset);
+                        AddReference(compiled.Name, referenceKind, word, nameStart + Encoding.UTF8.GetByteCount(before), nameLine + before.Count('\n'),
+                            definitionNode, receiver, source, content, references, seenReferences);
+                    }
+
+                    continue;
+                }
+
+                AddReference(compiled.Name, referenceKind, referenceName, nameStart, nameLine, definitionNode, receiver, source, content, references, seenReferences);
                 continue;
             }
 
@@ -546,10 +571,92 @@ public sealed unsafe class TreeSitterParser : IDisposable
         }
     }
 
-    private static void AddReference(string language, string kind, string name, TSNode nameNode, TSNode referenceNode, TSNode? receiverNode, string? source,
+    // C and C++ headers put attribute macros between the type and the name (`void __DEFAULT_FN_ATTRS\n__llwpcb(void *p)`):
+    // the grammar takes the macro as the declarator and leaves the real name in an ERROR node before the parameters.
+    // glibc also wraps the whole declarator (`double __NTH (atof (const char *p))`): there the name is the wrapped one.
+    private static TSNode NameAfterMacro(TSNode name, ReadOnlySpan<byte> content)
+    {
+        var declarator = ts_node_parent(name);
+        if (ts_node_is_null(declarator) != 0 || !NodeType(declarator).SequenceEqual("function_declarator"u8))
+        {
+            return name;
+        }
+
+        var macro = name;
+        var error = ts_node_next_named_sibling(name);
+        if (ts_node_is_null(error) == 0 && ts_node_is_error(error) != 0 && ts_node_named_child_count(error) == 1
+            && NodeType(ts_node_named_child(error, 0)).SequenceEqual("identifier"u8))
+        {
+            macro = ts_node_named_child(error, 0);
+        }
+
+        // Only a macro-looking name (__NTH, ALL_CAPS) wraps a declarator; `int f(handler (int))` stays f.
+        var macroName = content[(int)ts_node_start_byte(macro)..(int)ts_node_end_byte(macro)];
+        if (!macroName.StartsWith("__"u8) && macroName.ContainsAnyInRange((byte)'a', (byte)'z'))
+        {
+            return macro;
+        }
+
+        var parameters = ChildByField(declarator, "parameters"u8);
+        if (ts_node_is_null(parameters) == 0 && ts_node_named_child_count(parameters) == 1)
+        {
+            var only = ts_node_named_child(parameters, 0);
+            var type = ChildByField(only, "type"u8);
+            var inner = ChildByField(only, "declarator"u8);
+            if (NodeType(only).SequenceEqual("parameter_declaration"u8) && ts_node_is_null(type) == 0 && NodeType(type).SequenceEqual("type_identifier"u8)
+                && ts_node_end_byte(type) > ts_node_start_byte(type) && ts_node_is_null(inner) == 0 && NodeType(inner).SequenceEqual("abstract_function_declarator"u8))
+            {
+                return type;
+            }
+        }
+
+        return macro;
+    }
+
+    // `class V8_EXPORT Name {…}` parses as a function definition Name whose type is a class named V8_EXPORT: the
+    // project's query tags Name as the class; the macro is no class.
+    private static bool IsExportMacroSpecifier(TSNode node)
+    {
+        var type = NodeType(node);
+        if (!type.SequenceEqual("class_specifier"u8) && !type.SequenceEqual("struct_specifier"u8))
+        {
+            return false;
+        }
+
+        var parent = ts_node_parent(node);
+        if (ts_node_is_null(parent) != 0 || !NodeType(parent).SequenceEqual("function_definition"u8))
+        {
+            return false;
+        }
+
+        var declarator = ChildByField(parent, "declarator"u8);
+        var body = ChildByField(parent, "body"u8);
+        return ts_node_is_null(declarator) == 0 && NodeType(declarator).SequenceEqual("identifier"u8)
+            && ts_node_is_null(body) == 0 && NodeType(body).SequenceEqual("compound_statement"u8);
+    }
+
+    // The whitespace-separated words of a text, with their character offsets.
+    private static IEnumerable<(string Word, int Offset)> Words(string text)
+    {
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var blank = i == text.Length || char.IsWhiteSpace(text[i]);
+            if (!blank && start < 0)
+            {
+                start = i;
+            }
+            else if (blank && start >= 0)
+            {
+                yield return (text[start..i], start);
+                start = -1;
+            }
+        }
+    }
+
+    private static void AddReference(string language, string kind, string name, int nameStart, int line, TSNode referenceNode, TSNode? receiverNode, string? source,
         ReadOnlySpan<byte> content, List<RawReference> references, Dictionary<(string Kind, int NameStart), int> seen)
     {
-        var nameStart = (int)ts_node_start_byte(nameNode);
         string target;
         string? receiver;
         if (kind == ReferenceKinds.Import)
@@ -561,6 +668,13 @@ public sealed unsafe class TreeSitterParser : IDisposable
         {
             // A base type with type arguments (Kotlin's Comparable<Shape>) is the base type.
             target = kind == ReferenceKinds.Inherit && name.IndexOf('<') is > 0 and var generic ? name[..generic].TrimEnd() : name;
+
+            // Make's `$(call name,args)` gives the name and its arguments as one text: the name ends at the first comma.
+            if (language == "make" && kind == ReferenceKinds.Call && target.IndexOf(',') is >= 0 and var comma)
+            {
+                target = target[..comma].Trim();
+            }
+
             receiver = receiverNode is { } explicitReceiver
                 ? Text(content, explicitReceiver)
                 : kind == ReferenceKinds.Call ? CodeAnalysis.ReceiverBefore(content, (int)ts_node_start_byte(referenceNode), nameStart) : null;
@@ -576,7 +690,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
         {
             Kind = kind,
             Target = target,
-            Line = (int)ts_node_start_point(nameNode).Row + 1,
+            Line = line,
             Position = nameStart,
             Receiver = receiver,
             Source = source,
@@ -603,7 +717,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
         {
             "def", "defp", "defmodule", "defmacro", "defmacrop", "defstruct", "defprotocol", "defimpl", "defdelegate", "defguard",
             "defguardp", "defexception", "defoverridable", "moduledoc", "doc", "spec", "type", "typep", "opaque", "callback",
-            "alias", "import", "require", "use", "quote", "unquote",
+            "alias", "import", "require", "use", "quote", "unquote", "behaviour", "behavior", "impl",
         }.Select(n => ("elixir", n)),
     ];
 

@@ -103,11 +103,25 @@ public sealed class HybridSearch(ICodeStore store, IVectorSearcher vectors)
 
         // Filters apply after ranking, so ask for more when a filter will drop some.
         var hits = await store.SearchAsync(query, filter.Repo, needsFilter ? Math.Max(count * 10, 500) : count, cancellationToken).ConfigureAwait(false);
-        return hits
-            .Where(h => glob is null || glob.IsMatch(h.Path))
-            .Where(h => filter.Language is null || string.Equals(Languages.FromPath(h.Path)?.Name, filter.Language, StringComparison.OrdinalIgnoreCase))
-            .Take(count)
-            .ToList();
+        var kept = hits.Where(h => glob is null || glob.IsMatch(h.Path)).ToList();
+        if (filter.Language is { } language)
+        {
+            // The language the file was parsed as (a .h header may be C++), as the vector lists filter by; the
+            // extension decides only for a file the store does not know.
+            var stored = new Dictionary<(string Repo, string Path), string>();
+            foreach (var repo in kept.GroupBy(h => h.Repo))
+            {
+                var languages = await store.GetFileLanguagesAsync(repo.Key, [.. repo.Select(h => h.Path).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+                foreach (var (path, name) in languages)
+                {
+                    stored[(repo.Key, path)] = name;
+                }
+            }
+
+            kept = kept.Where(h => string.Equals(stored.GetValueOrDefault((h.Repo, h.Path)) ?? Languages.FromPath(h.Path)?.Name, language, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+
+        return kept.Take(count).ToList();
     }
 
     private static List<string> EmbeddingTerms(string query) =>

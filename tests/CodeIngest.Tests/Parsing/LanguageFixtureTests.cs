@@ -24,6 +24,7 @@ public sealed class LanguageFixtureTests
             "def class Shape 7", "inherit Base 7", "inherit abc.ABC 7",
             "def method Shape.area 10", "call range 12", "call print 13", "call join 14",
             "def function main 17", "call Shape 18", "call area 19",
+            "def function sort_shapes 22", "def function sort_shapes.key 23", "call sorted 24",
         ]),
         ["javascript"] = ("sample.js",
         [
@@ -31,6 +32,7 @@ public sealed class LanguageFixtureTests
             "def class Dog 5", "inherit Animal 5",
             "def method Dog.bark 6", "call log 8", "call wag 10",
             "def function main 14", "call Dog 15", "call bark 16", "call join 16",
+            "def class Cat 19", "def constructor Cat.constructor 20", "def method Cat.#purr 24",
         ]),
         ["typescript"] = ("sample.ts",
         [
@@ -63,10 +65,11 @@ public sealed class LanguageFixtureTests
         ]),
         ["java"] = ("Sample.java",
         [
+            "def module app 1",
             "import java.util.List 3", "import java.util.ArrayList 4",
-            "def class Greeter 7", "inherit Base 7", "inherit Runnable 7", "call ArrayList 8",
-            "def constructor Greeter.Greeter 10", "call add 11",
-            "def method Greeter.run 14", "call isEmpty 16", "call length 16", "call println 17", "call helper 20",
+            "def class app.Greeter 7", "inherit Base 7", "inherit Runnable 7", "call ArrayList 8",
+            "def constructor app.Greeter.Greeter 10", "call add 11",
+            "def method app.Greeter.run 14", "call isEmpty 16", "call length 16", "call println 17", "call helper 20",
         ]),
         ["csharp"] = ("sample.cs",
         [
@@ -84,6 +87,8 @@ public sealed class LanguageFixtureTests
             "def function main 9", "call printf 13", "call add 13", "call run 16",
             "def struct ops 20",
             "def enum mode 24",
+            // glibc's __NTH (name (parameters)) wrapper: the function is the wrapped name.
+            "def function half 26",
         ]),
         ["cpp"] = ("sample.cpp",
         [
@@ -94,6 +99,8 @@ public sealed class LanguageFixtureTests
             // `geo::draw` is a function of namespace geo; the grammar cannot tell a namespace scope
             // from a class scope in a qualified declarator, so every X::f defined outside is a method.
             "def method geo.draw 15", "call push_back 17", "call sort 19", "call begin 19", "call end 19",
+            // An export macro between `class` and the name.
+            "def class Widget 23",
         ]),
         ["ruby"] = ("sample.rb",
         [
@@ -126,19 +133,24 @@ public sealed class LanguageFixtureTests
             "def function Demo.Greeter.secret 8",
             "def macro Demo.Greeter.twice 10",
             "import Demo.Util 15", "call greet 16",
+            "def module Demo.Server 18",
+            "import GenServer 19", "inherit GenServer 19",
+            "inherit Demo.Greets 20",
+            "def function Demo.Server.init 22",
         ]),
         ["kotlin"] = ("sample.kt",
         [
+            "def module demo.shapes 1",
             "import kotlin.math.PI 3", "import java.util.List 4",
-            "def interface Shape 7", "def method Shape.area 8",
-            "def class Base 11",
-            "def class Circle 13", "inherit Base 13", "inherit Shape 13",
-            "def method Circle.area 14", "call square 14",
-            "def method Circle.describe 16", "call uppercase 17",
-            "def class Registry 21", "inherit Iterable 21", "call mutableListOf 22",
-            "def enum Color 25",
-            "def function square 27",
-            "def function main 29", "call println 30", "call Circle 30", "call area 30", "call add 31", "call Circle 31",
+            "def interface demo.shapes.Shape 7", "def method demo.shapes.Shape.area 8",
+            "def class demo.shapes.Base 11",
+            "def class demo.shapes.Circle 13", "inherit Base 13", "inherit Shape 13",
+            "def method demo.shapes.Circle.area 14", "call square 14",
+            "def method demo.shapes.Circle.describe 16", "call uppercase 17",
+            "def class demo.shapes.Registry 21", "inherit Iterable 21", "call mutableListOf 22",
+            "def enum demo.shapes.Color 25",
+            "def function demo.shapes.square 27",
+            "def function demo.shapes.main 29", "call println 30", "call Circle 30", "call area 30", "call add 31", "call Circle 31",
         ]),
         ["scala"] = ("sample.scala",
         [
@@ -269,7 +281,7 @@ public sealed class LanguageFixtureTests
             "def target app 8",
             "def target clean 11",
             "def macro greet 14",
-            "def target hello 18",
+            "def target hello 18", "call greet 19",
         ]),
         ["powershell"] = ("sample.ps1",
         [
@@ -297,6 +309,12 @@ public sealed class LanguageFixtureTests
             "def function Demo::Greeter.new 9", "call bless 11",
             "def function Demo::Greeter.greet 14", "call format_name 16", "call log 17", "call print 18",
             "def function Demo::Greeter.format_name 21",
+            "def module Demo::Child 25",
+            "import base 26", "inherit Demo::Greeter 26", "inherit Demo::Mixin 26",
+            "import parent 27", "inherit Demo::Other 27",
+            "call push 28", "inherit Demo::Extra 28",
+            // `$self->$method()` (line 34) names no method: no call.
+            "def function Demo::Child.run 30", "call SUPER::greet 32", "call new 35",
         ]),
     };
 

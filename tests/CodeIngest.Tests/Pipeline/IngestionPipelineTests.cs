@@ -51,6 +51,7 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
             "server/server.go:3-5 struct Server",
             "server/server.go:7-9 method Start",
             "server/server.go:11-13 function New",
+            "src/Main.java:1-1 module demo",
             "src/Main.java:3-11 class Main",
             "src/Main.java:4-6 method main",
             "src/Main.java:8-10 method greeting",
@@ -60,6 +61,7 @@ public sealed class IngestionPipelineTests(ClusterFixture fixture)
             "web/shapes.ts:1-3 interface Shape",
             "web/shapes.ts:2-2 method area",
             "web/shapes.ts:5-11 class Circle",
+            "web/shapes.ts:6-6 constructor constructor",
             "web/shapes.ts:8-10 method area",
             "web/shapes.ts:13-15 function total",
         ];

@@ -19,3 +19,7 @@ void geo::draw(const Square& s) {
         std::sort(v.begin(), v.end());
     }
 }
+
+class EXPORT Widget {
+    int size_;
+};

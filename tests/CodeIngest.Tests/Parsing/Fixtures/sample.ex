@@ -14,3 +14,10 @@ end
 
 alias Demo.Util
 Demo.Greeter.greet("x")
+
+defmodule Demo.Server do
+  use GenServer
+  @behaviour Demo.Greets
+
+  def init(state), do: {:ok, state}
+end

@@ -15,3 +15,13 @@ function main() {
   const d = new Dog();
   d.bark(path.join("a", "b") ? 1 : 2);
 }
+
+class Cat {
+  constructor(name) {
+    this.name = name;
+  }
+
+  #purr() {
+    return 1;
+  }
+}

@@ -21,3 +21,16 @@ sub greet {
 sub format_name { return ucfirst(shift) }
 
 1;
+
+package Demo::Child;
+use base qw(Demo::Greeter Demo::Mixin);
+use parent -norequire, 'Demo::Other';
+push @ISA, 'Demo::Extra';
+
+sub run {
+    my $self = shift;
+    $self->SUPER::greet('x');
+    my $method = 'greet';
+    $self->$method();
+    return Demo::Greeter->new(name => 'y');
+}

@@ -17,3 +17,8 @@ class Shape(Base, abc.ABC):
 def main():
     s = Shape()
     s.area(2)
+
+
+def sort_shapes(shapes):
+    key = lambda shape: shape.name
+    return sorted(shapes, key=key)

@@ -1,5 +1,8 @@
 ; CodeIngest's own definitions for Java, added to the grammar's tags.scm (which has no constructors,
-; enums, records or annotation types).
+; enums, records, annotation types or packages). A `package a.b;` statement holds the rest of the
+; file, so its classes are qualified `a.b.Class`.
+
+(package_declaration [(scoped_identifier) (identifier)] @name) @definition.module
 
 (constructor_declaration name: (identifier) @name) @definition.constructor
 

@@ -1,4 +1,7 @@
-; CodeIngest's definitions for Kotlin (the grammar ships no tags.scm).
+; CodeIngest's definitions for Kotlin (the grammar ships no tags.scm). A `package a.b` header holds
+; the rest of the file, so its declarations are qualified `a.b.Name`.
+
+(package_header [(qualified_identifier) (identifier)] @name) @definition.module
 
 ((class_declaration "interface" name: (identifier) @name) @definition.interface)
 

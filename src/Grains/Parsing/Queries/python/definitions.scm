@@ -10,3 +10,6 @@
   body: (block
     (decorated_definition
       definition: (function_definition name: (identifier) @name) @definition.method)))
+
+; A lambda bound to a name (`key = lambda x: x.name`) defines a function of that name.
+(assignment left: (identifier) @name right: (lambda)) @definition.function
