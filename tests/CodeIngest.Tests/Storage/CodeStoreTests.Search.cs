@@ -43,10 +43,7 @@ public abstract partial class CodeStoreTests
         public Task<float[]?> EmbedQueryAsync(string query, SearchFilter filter, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("lexical search asked for a query vector");
 
-        public Task<IReadOnlyList<ChunkMatch>> SearchAsync(float[] query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("lexical search asked for vector matches");
-
-        public Task<IReadOnlyList<ChunkMatch>> SearchSymbolsAsync(string query, int k, SearchFilter filter, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("lexical search asked for symbol matches");
+        public Task<SearchCandidates> FindCandidatesAsync(float[]? query, string? symbolQuery, int k, SearchFilter filter, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("lexical search asked for vector or symbol candidates");
     }
 }
