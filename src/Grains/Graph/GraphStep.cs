@@ -1,5 +1,6 @@
 // graph (coder): builds the snapshot's code graph from the stored parse results and stores its edges
-// and architecture report as the step's own results (in the watcher's file DAG: of the published snapshot, see AnalysisTarget).
+// and architecture report as the step's own results. In the watcher's file DAG it refreshes the published snapshot's
+// graph (see AnalysisTarget) incrementally, from the silo's cached graph of that snapshot (see GraphRefresh).
 using System.Globalization;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -10,10 +11,17 @@ public sealed class GraphStep : IDagStep
 {
     public const string StepName = "graph";
 
+    // The watcher's refreshes of published snapshots (an ingestion's own snapshot is built once, in full).
+    private readonly GraphRefreshCache _refreshes = new();
+
     public string Name => StepName;
 
     public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
-        AnalysisTarget.RunAsync(context, snapshot => AnalyzeAsync(context, snapshot, cancellationToken), [], cancellationToken);
+        AnalysisTarget.RunAsync(
+            context,
+            snapshot => snapshot == context.JobId ? AnalyzeAsync(context, snapshot, cancellationToken) : _refreshes.For(snapshot).RefreshAsync(context.Tools.Store, cancellationToken),
+            [],
+            cancellationToken);
 
     private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {

@@ -40,6 +40,7 @@ public static class PostgresMigrations
         new(7, "parse data (qualified definitions, references, metrics)", ParseDataSchema),
         new(8, "graph and reports", PostgresCodeStore.GraphSchema),
         new(9, "graph edges without the unused target index (a random index write per edge)", "DROP INDEX IF EXISTS graph_edges_target;"),
+        new(10, "graph edges by source file (incremental refresh, read order)", PostgresCodeStore.GraphSourceIndex),
     ];
 
     // A file's full parse (see Storage/ParseData.cs) next to its row.
