@@ -17,38 +17,6 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Graph;
 
-/// <summary>Per-silo cache of snapshot graphs for the incremental refresh (the graph step is a silo singleton and owns one).</summary>
-public sealed class GraphRefreshCache
-{
-    /// <summary>Snapshots kept at once (least recently refreshed dropped first): a silo usually watches one or two repositories.</summary>
-    public const int MaxSnapshots = 4;
-
-    private readonly Lock _gate = new();
-    private readonly List<SnapshotGraph> _snapshots = [];
-
-    /// <summary>The state of one snapshot (created empty on first use).</summary>
-    public SnapshotGraph For(string snapshotId)
-    {
-        lock (_gate)
-        {
-            var found = _snapshots.FindIndex(s => s.SnapshotId == snapshotId);
-            var graph = found >= 0 ? _snapshots[found] : new SnapshotGraph(snapshotId);
-            if (found >= 0)
-            {
-                _snapshots.RemoveAt(found);
-            }
-
-            _snapshots.Insert(0, graph);
-            if (_snapshots.Count > MaxSnapshots)
-            {
-                _snapshots.RemoveAt(_snapshots.Count - 1);
-            }
-
-            return graph;
-        }
-    }
-}
-
 /// <summary>One snapshot's graph as this silo last computed it, and what the store holds of it.</summary>
 public sealed class SnapshotGraph(string snapshotId)
 {
@@ -143,18 +111,25 @@ public sealed class SnapshotGraph(string snapshotId)
         var loadSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
 
-        // What the changes invalidate: the look-up keys and names of the old and the new version of every changed file.
+        // What the changes invalidate: for an added or removed file (or one whose language changed) every look-up key and defined name
+        // of it; for a file whose content changed, the keys of what its text declares and the names whose definitions in it changed.
         var invalid = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in removed.Concat(loaded.Keys))
         {
-            if (_files.TryGetValue(path, out var old))
+            var old = _files.GetValueOrDefault(path);
+            var now = loaded.GetValueOrDefault(path);
+            if (old is not null && now is not null && old.Language == now.Language)
             {
-                AddKeys(invalid, old.Source);
+                invalid.UnionWith(ImportResolver.FactKeysOf(old.Source));
+                invalid.UnionWith(ImportResolver.FactKeysOf(now.Source));
+                invalid.UnionWith(ChangedNames(old.Source, now.Source).Select(GraphBuilder.NameKey));
+                continue;
             }
 
-            if (loaded.TryGetValue(path, out var now))
+            foreach (var version in new[] { old, now }.OfType<FileGraph>())
             {
-                AddKeys(invalid, now.Source);
+                invalid.UnionWith(ImportResolver.KeysOf(version.Source));
+                invalid.UnionWith(version.Source.Symbols.Select(symbol => GraphBuilder.NameKey(symbol.Name)));
             }
         }
 
@@ -234,17 +209,9 @@ public sealed class SnapshotGraph(string snapshotId)
         clock.Restart();
 
         var (written, compared) = await WriteAsync(store, rewritten, removed, architectureJson, cancellationToken);
-        var s = architecture.Stats;
-        return new Dictionary<string, string>
+        var result = GraphStep.StatsOf(architecture);
+        foreach (var (key, value) in new Dictionary<string, string>
         {
-            ["import_edges"] = s.ImportEdges.ToString(CultureInfo.InvariantCulture),
-            ["imports_resolved"] = s.ImportsResolved.ToString(CultureInfo.InvariantCulture),
-            ["call_edges"] = s.CallEdges.ToString(CultureInfo.InvariantCulture),
-            ["calls_resolved"] = s.CallsResolved.ToString(CultureInfo.InvariantCulture),
-            ["inherit_edges"] = s.InheritEdges.ToString(CultureInfo.InvariantCulture),
-            ["cycles"] = architecture.Cycles.Count.ToString(CultureInfo.InvariantCulture),
-            ["layers"] = architecture.Layers.Count.ToString(CultureInfo.InvariantCulture),
-            ["entry_points"] = architecture.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
             ["incremental"] = wasLoaded ? "true" : "false",
             ["files_loaded"] = loaded.Count.ToString(CultureInfo.InvariantCulture),
             ["files_removed"] = removed.Count.ToString(CultureInfo.InvariantCulture),
@@ -255,7 +222,12 @@ public sealed class SnapshotGraph(string snapshotId)
             ["resolve_seconds"] = resolveSeconds.ToString("0.000", CultureInfo.InvariantCulture),
             ["architecture_seconds"] = architectureSeconds.ToString("0.000", CultureInfo.InvariantCulture),
             ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture),
-        };
+        })
+        {
+            result[key] = value;
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -308,13 +280,33 @@ public sealed class SnapshotGraph(string snapshotId)
         }
     }
 
-    private static void AddKeys(HashSet<string> keys, GraphSource source)
+    /// <summary>
+    /// Names whose definitions differ between two versions of a file. A call or base type resolves to a definition's file and
+    /// qualified name, chosen among the definitions of its name by kind and qualified name in file order: a name whose sequence of
+    /// (qualified name, kind) is the same in both versions resolves the same for every other file (moved lines do not count).
+    /// </summary>
+    internal static IEnumerable<string> ChangedNames(GraphSource before, GraphSource after)
     {
-        keys.UnionWith(ImportResolver.KeysOf(source));
-        foreach (var symbol in source.Symbols)
+        static Dictionary<string, List<(string, string)>> ByName(GraphSource source)
         {
-            keys.Add(GraphBuilder.NameKey(symbol.Name));
+            var names = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
+            foreach (var symbol in source.Symbols)
+            {
+                if (!names.TryGetValue(symbol.Name, out var list))
+                {
+                    names[symbol.Name] = list = [];
+                }
+
+                list.Add((symbol.QualifiedName, symbol.Kind));
+            }
+
+            return names;
         }
+
+        var old = ByName(before);
+        var now = ByName(after);
+        return old.Keys.Union(now.Keys, StringComparer.Ordinal)
+            .Where(name => !(old.TryGetValue(name, out var a) && now.TryGetValue(name, out var b) && a.SequenceEqual(b)));
     }
 
     private void Forget(string path)

@@ -12,7 +12,7 @@ public sealed class GraphStep : IDagStep
     public const string StepName = "graph";
 
     // The watcher's refreshes of published snapshots (an ingestion's own snapshot is built once, in full).
-    private readonly GraphRefreshCache _refreshes = new();
+    private readonly SnapshotCache<SnapshotGraph> _refreshes = new(snapshot => new SnapshotGraph(snapshot));
 
     public string Name => StepName;
 
@@ -37,6 +37,16 @@ public sealed class GraphStep : IDagStep
         await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
         clock.Restart();
         await store.SaveGraphAsync(snapshot, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
+        var result = StatsOf(architecture);
+        result["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        result["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        result["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        return result;
+    }
+
+    /// <summary>The step result's counts of a graph's architecture report.</summary>
+    internal static Dictionary<string, string> StatsOf(ArchitectureReport architecture)
+    {
         var s = architecture.Stats;
         return new Dictionary<string, string>
         {
@@ -48,9 +58,6 @@ public sealed class GraphStep : IDagStep
             ["cycles"] = architecture.Cycles.Count.ToString(CultureInfo.InvariantCulture),
             ["layers"] = architecture.Layers.Count.ToString(CultureInfo.InvariantCulture),
             ["entry_points"] = architecture.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
-            ["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-            ["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-            ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
     }
 

@@ -494,9 +494,11 @@ public sealed partial class ImportResolver
     /// The look-up keys whose answers depend on <paramref name="file"/> (its existence, language or facts): a resolution that
     /// probed none of them gives the same result with or without this version of the file.
     /// </summary>
-    internal static IEnumerable<string> KeysOf(GraphSource file)
+    internal static IEnumerable<string> KeysOf(GraphSource file) => PathKeysOf(file.Path).Concat(FactKeysOf(file));
+
+    /// <summary>The keys answered by a file's existence and language (its path, module names, folder, file name).</summary>
+    internal static IEnumerable<string> PathKeysOf(string path)
     {
-        var path = file.Path;
         yield return "f:" + path;
         foreach (var key in ModuleKeys(path))
         {
@@ -516,6 +518,11 @@ public sealed partial class ImportResolver
         }
 
         yield return "n:" + FileName(path);
+    }
+
+    /// <summary>The keys answered by what a file's text declares (C# namespaces and their types, go.mod, tsconfig paths).</summary>
+    internal static IEnumerable<string> FactKeysOf(GraphSource file)
+    {
         foreach (var ns in file.Facts.CSharpNamespaces)
         {
             yield return "ns:" + ns;

@@ -11,37 +11,6 @@ using CodeIngest.Storage;
 
 namespace CodeIngest.Quality;
 
-/// <summary>Per-silo cache of file reviews for the incremental quality refresh (the quality step is a silo singleton and owns one).</summary>
-public sealed class QualityRefreshCache
-{
-    /// <summary>Snapshots kept at once (least recently refreshed dropped first).</summary>
-    public const int MaxSnapshots = 4;
-
-    private readonly Lock _gate = new();
-    private readonly List<SnapshotReviews> _snapshots = [];
-
-    public SnapshotReviews For(string snapshotId)
-    {
-        lock (_gate)
-        {
-            var found = _snapshots.FindIndex(s => s.SnapshotId == snapshotId);
-            var reviews = found >= 0 ? _snapshots[found] : new SnapshotReviews(snapshotId);
-            if (found >= 0)
-            {
-                _snapshots.RemoveAt(found);
-            }
-
-            _snapshots.Insert(0, reviews);
-            if (_snapshots.Count > MaxSnapshots)
-            {
-                _snapshots.RemoveAt(_snapshots.Count - 1);
-            }
-
-            return reviews;
-        }
-    }
-}
-
 /// <summary>The reviews of one snapshot's files as this silo last made them.</summary>
 public sealed class SnapshotReviews(string snapshotId)
 {

@@ -14,7 +14,7 @@ public sealed class QualityStep : IDagStep
     public const string StepName = "quality";
 
     // The watcher's refreshes of published snapshots reuse the reviews of unchanged files (see QualityRefresh).
-    private readonly QualityRefreshCache _refreshes = new();
+    private readonly SnapshotCache<SnapshotReviews> _refreshes = new(snapshot => new SnapshotReviews(snapshot));
 
     public string Name => StepName;
 

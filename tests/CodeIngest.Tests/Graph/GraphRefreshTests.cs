@@ -92,9 +92,9 @@ public sealed class GraphRefreshTests : IDisposable
         await store.SaveParsedFilesAsync(Snapshot, [.. initial.Select(f => Parse(f.Key, f.Value))], Ct);
         await store.PublishSnapshotAsync(Snapshot, await store.CountSnapshotAsync(Snapshot, Ct), Ct);
 
-        var silo1 = new GraphRefreshCache().For(Snapshot);
-        var silo2 = new GraphRefreshCache().For(Snapshot);
-        var reviews = new QualityRefreshCache().For(Snapshot);
+        var silo1 = new SnapshotGraph(Snapshot);
+        var silo2 = new SnapshotGraph(Snapshot);
+        var reviews = new SnapshotReviews(Snapshot);
         var first = await silo1.RefreshAsync(store, Ct);
         Assert.Equal("false", first["incremental"]);
         await AssertEqualsFullBuildAsync(store);
@@ -124,6 +124,12 @@ public sealed class GraphRefreshTests : IDisposable
         var withDuplicate = await reviews.RefreshAsync(store, quality, Ct);
         await AssertQualityEqualsFullReviewAsync(store, withDuplicate);
         Assert.Contains(withDuplicate.Duplicates, d => d.Path == "pkg/dup_b.py" && d.OtherPath == "pkg/dup_a.py");
+
+        // 2b. A body edit of a file others import and call: its definitions stay, so only it is re-resolved.
+        await ApplyAsync(store, new() { ["pkg/totals.py"] = "\n\ndef compute_total(value):\n    return value + 0\n" });
+        step = await silo1.RefreshAsync(store, Ct);
+        Assert.Equal("1", Resolved(step));
+        await AssertEqualsFullBuildAsync(store);
 
         // 3. The other silo refreshes next: its cache is empty (a full load), and it must not trust edges it did not write.
         await ApplyAsync(store, new() { ["pkg/core.py"] = "def helper(value):\n    return value * 2\n" });
