@@ -73,6 +73,7 @@ public static class WatchBench
         var latencies = new List<double>();
         var applied = new List<double>();
         var perNode = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var fullRefreshes = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < edits; i++)
         {
             var file = candidates[random.Next(candidates.Count)];
@@ -118,6 +119,20 @@ public static class WatchBench
                 foreach (var node in dag.Nodes.Where(n => n.StartedAt is not null && n.FinishedAt is not null))
                 {
                     Add("node " + node.Id, (node.FinishedAt!.Value - node.StartedAt!.Value).TotalMilliseconds);
+
+                    // The refresh nodes' own breakdown (load, resolve, architecture, review, combine, save), as they report it.
+                    foreach (var (key, value) in node.Result.Where(r => node.Id is "graph" or "quality" or "summarize" && r.Key.EndsWith("_seconds", StringComparison.Ordinal)))
+                    {
+                        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                        {
+                            Add($"refresh {node.Id} {key[..^"_seconds".Length]}", seconds * 1000);
+                        }
+                    }
+
+                    if (node.Result.GetValueOrDefault("incremental") == "false")
+                    {
+                        fullRefreshes[node.Id] = fullRefreshes.GetValueOrDefault(node.Id) + 1;
+                    }
                 }
 
                 var nodes = dag.Nodes.ToDictionary(n => n.Id);
@@ -155,6 +170,7 @@ public static class WatchBench
             Console.WriteLine($"  {step,-42} p50 {P(times, 0.5):0.0} ms, p95 {P(times, 0.95):0.0} ms");
         }
 
+        Console.WriteLine($"refreshes that loaded the whole snapshot (first on the silo): {string.Join(", ", fullRefreshes.Select(f => $"{f.Key} {f.Value}"))}");
         Console.WriteLine($"full ingest / p50 save->searchable: {fullIngest.TotalMilliseconds / P(latencies, 0.5):0}x");
         return view.Status == JobStatus.Completed ? 0 : 1;
     }

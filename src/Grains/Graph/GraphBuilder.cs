@@ -29,8 +29,28 @@ public static class GraphBuilder
         {
             cancellationToken.ThrowIfCancellationRequested();
             entryPoints.AddRange(file.EntryPoints);
-            var references = file.References;
-            var imported = new HashSet<string>(StringComparer.Ordinal);
+            edges.AddRange(EdgesOf(file, resolver, symbols, null));
+        }
+
+        return new CodeGraph(files.Select(f => f.Path).ToList(), symbols.All, edges, ArchitectureAnalyzer.DistinctEntryPoints(entryPoints));
+    }
+
+    /// <summary>Probe key of a call or base type named <paramref name="name"/>: its resolution depends on every definition of that name.</summary>
+    internal static string NameKey(string name) => "c:" + name;
+
+    /// <summary>
+    /// The edges that leave one file, in the order a full build writes them: its imports (each resolved target, else one unresolved
+    /// edge), the C# namespace imports it makes implicitly, then its calls and base types. With <paramref name="probes"/>, every
+    /// look-up the resolution made is recorded there (import keys, see <see cref="ImportResolver.KeysOf"/>, and <see cref="NameKey"/>s).
+    /// </summary>
+    internal static List<GraphEdge> EdgesOf(GraphSource file, ImportResolver resolver, SymbolIndex symbols, HashSet<string>? probes)
+    {
+        var edges = new List<GraphEdge>();
+        var references = file.References;
+        var imported = new HashSet<string>(StringComparer.Ordinal);
+        resolver.Probes = probes;
+        try
+        {
             foreach (var reference in references)
             {
                 if (reference.Kind != ReferenceKinds.Import)
@@ -58,43 +78,48 @@ public static class GraphBuilder
                     edges.Add(new GraphEdge(EdgeKinds.Import, file.Path, null, implicitImport.Path, null, "(same namespace)", 0, implicitImport.Resolution, implicitImport.Confidence));
                 }
             }
-
-            foreach (var reference in references)
-            {
-                if (reference.Kind is not (ReferenceKinds.Call or ReferenceKinds.Inherit))
-                {
-                    continue;
-                }
-
-                var isInherit = reference.Kind == ReferenceKinds.Inherit;
-                var name = BareName(reference.Target);
-                if (name.Length == 0)
-                {
-                    continue;
-                }
-
-                var (target, resolution, confidence) = symbols.Resolve(file.Path, reference, name, isInherit, imported);
-                edges.Add(new GraphEdge(
-                    isInherit ? EdgeKinds.Inherit : EdgeKinds.Call,
-                    file.Path,
-                    reference.Source,
-                    target?.Path,
-                    target?.QualifiedName,
-                    reference.Target,
-                    reference.Line,
-                    resolution,
-                    confidence));
-            }
+        }
+        finally
+        {
+            resolver.Probes = null;
         }
 
-        return new CodeGraph(files.Select(f => f.Path).ToList(), symbols.All, edges, ArchitectureAnalyzer.DistinctEntryPoints(entryPoints));
+        foreach (var reference in references)
+        {
+            if (reference.Kind is not (ReferenceKinds.Call or ReferenceKinds.Inherit))
+            {
+                continue;
+            }
+
+            var isInherit = reference.Kind == ReferenceKinds.Inherit;
+            var name = BareName(reference.Target);
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            probes?.Add(NameKey(name));
+            var (target, resolution, confidence) = symbols.Resolve(file.Path, reference, name, isInherit, imported);
+            edges.Add(new GraphEdge(
+                isInherit ? EdgeKinds.Inherit : EdgeKinds.Call,
+                file.Path,
+                reference.Source,
+                target?.Path,
+                target?.QualifiedName,
+                reference.Target,
+                reference.Line,
+                resolution,
+                confidence));
+        }
+
+        return edges;
     }
 
     /// <summary>
     /// Every definition by name and by (file, name), as positions in one list in file then definition order, so a look-up
     /// touches only the candidates it needs yet sees them in the order a scan of all definitions would.
     /// </summary>
-    private sealed class SymbolIndex
+    internal sealed class SymbolIndex
     {
         private readonly List<SymbolNode> _all = [];
         private readonly Dictionary<string, List<int>> _byName = new(StringComparer.Ordinal);

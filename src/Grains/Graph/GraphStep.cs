@@ -1,5 +1,6 @@
 // graph (coder): builds the snapshot's code graph from the stored parse results and stores its edges
-// and architecture report as the step's own results (in the watcher's file DAG: of the published snapshot, see AnalysisTarget).
+// and architecture report as the step's own results. In the watcher's file DAG it refreshes the published snapshot's
+// graph (see AnalysisTarget) incrementally, from the silo's cached graph of that snapshot (see GraphRefresh).
 using System.Globalization;
 using System.Text.Json;
 using CodeIngest.Dag;
@@ -10,10 +11,17 @@ public sealed class GraphStep : IDagStep
 {
     public const string StepName = "graph";
 
+    // The watcher's refreshes of published snapshots (an ingestion's own snapshot is built once, in full).
+    private readonly SnapshotCache<SnapshotGraph> _refreshes = new(snapshot => new SnapshotGraph(snapshot));
+
     public string Name => StepName;
 
     public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
-        AnalysisTarget.RunAsync(context, snapshot => AnalyzeAsync(context, snapshot, cancellationToken), [], cancellationToken);
+        AnalysisTarget.RunAsync(
+            context,
+            snapshot => snapshot == context.JobId ? AnalyzeAsync(context, snapshot, cancellationToken) : _refreshes.For(snapshot).RefreshAsync(context.Tools.Store, cancellationToken),
+            [],
+            cancellationToken);
 
     private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
@@ -29,6 +37,16 @@ public sealed class GraphStep : IDagStep
         await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
         clock.Restart();
         await store.SaveGraphAsync(snapshot, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
+        var result = StatsOf(architecture);
+        result["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        result["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        result["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        return result;
+    }
+
+    /// <summary>The step result's counts of a graph's architecture report.</summary>
+    internal static Dictionary<string, string> StatsOf(ArchitectureReport architecture)
+    {
         var s = architecture.Stats;
         return new Dictionary<string, string>
         {
@@ -40,9 +58,6 @@ public sealed class GraphStep : IDagStep
             ["cycles"] = architecture.Cycles.Count.ToString(CultureInfo.InvariantCulture),
             ["layers"] = architecture.Layers.Count.ToString(CultureInfo.InvariantCulture),
             ["entry_points"] = architecture.EntryPoints.Count.ToString(CultureInfo.InvariantCulture),
-            ["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-            ["build_seconds"] = buildSeconds.ToString("0.00", CultureInfo.InvariantCulture),
-            ["save_seconds"] = clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
         };
     }
 

@@ -28,6 +28,12 @@ public sealed partial class ImportResolver
     private readonly List<TsPaths> _tsConfigs = [];
     private readonly Dictionary<string, List<string>> _csharpNamespaceFiles = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// When set, every look-up a resolution makes is recorded here as a key (see <see cref="KeysOf"/>): the result of resolving a
+    /// file's imports can only change when a file whose keys meet these is added, removed or changed.
+    /// </summary>
+    internal HashSet<string>? Probes { get; set; }
+
     public ImportResolver(IReadOnlyList<GraphSource> files)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -221,6 +227,7 @@ public sealed partial class ImportResolver
             return ScriptFile(path) is { } hit ? [new(hit, Resolutions.Path, 1.0)] : [];
         }
 
+        Probe(TsConfigKey);
         foreach (var config in _tsConfigs)
         {
             foreach (var candidate in config.Candidates(target))
@@ -238,7 +245,7 @@ public sealed partial class ImportResolver
     private string? ScriptFile(string path)
     {
         path = Normalize(path);
-        if (_files.ContainsKey(path))
+        if (HasFile(path))
         {
             return path;
         }
@@ -247,7 +254,7 @@ public sealed partial class ImportResolver
         var stem = Path.HasExtension(path) && ScriptExtensions.Contains(Path.GetExtension(path)) ? path[..^Path.GetExtension(path).Length] : path;
         foreach (var extension in ScriptExtensions)
         {
-            if (_files.ContainsKey(stem + extension))
+            if (HasFile(stem + extension))
             {
                 return stem + extension;
             }
@@ -255,7 +262,7 @@ public sealed partial class ImportResolver
 
         foreach (var extension in ScriptExtensions)
         {
-            if (_files.ContainsKey(path + "/index" + extension))
+            if (HasFile(path + "/index" + extension))
             {
                 return path + "/index" + extension;
             }
@@ -266,11 +273,13 @@ public sealed partial class ImportResolver
 
     private IEnumerable<ResolvedImport> Go(string target)
     {
+        Probe(GoModuleKey);
         foreach (var (directory, module) in _goModules)
         {
             if (target == module || target.StartsWith(module + "/", StringComparison.Ordinal))
             {
                 var packageDirectory = Join(directory, target[module.Length..].TrimStart('/'));
+                Probe("d:" + packageDirectory);
                 return _byDirectory.GetValueOrDefault(packageDirectory, [])
                     .Where(p => p.EndsWith(".go", StringComparison.Ordinal) && !p.EndsWith("_test.go", StringComparison.Ordinal))
                     .Select(p => new ResolvedImport(p, Resolutions.Path, 1.0));
@@ -286,6 +295,7 @@ public sealed partial class ImportResolver
         // Nothing else: a namespace no file declares (a library's) links nowhere, even when a parent namespace exists here.
         var used = from.Facts.Identifiers ?? [];
         var ns = target.Replace("static ", "", StringComparison.Ordinal).Split('=')[^1].Trim();
+        Probe("ns:" + ns);
         if (_csharpNamespaceFiles.TryGetValue(ns, out var files))
         {
             return files.Where(p => _files[p].Facts.TypeNames?.Overlaps(used) == true)
@@ -294,7 +304,7 @@ public sealed partial class ImportResolver
 
         // using static A.B.Type / using Alias = A.B.Type: the files of namespace A.B that declare that type.
         var dot = ns.LastIndexOf('.');
-        if (dot > 0 && _csharpNamespaceFiles.TryGetValue(ns[..dot], out var parentFiles))
+        if (dot > 0 && Probe("ns:" + ns[..dot]) && _csharpNamespaceFiles.TryGetValue(ns[..dot], out var parentFiles))
         {
             var type = ns[(dot + 1)..];
             return parentFiles.Where(p => _files[p].Facts.TypeNames?.Contains(type) == true)
@@ -321,6 +331,7 @@ public sealed partial class ImportResolver
             for (var scope = ns; scope.Length > 0; scope = scope.Contains('.') ? scope[..scope.LastIndexOf('.')] : "")
             {
                 scopes.Add(scope);
+                Probe("ns:" + scope);
             }
         }
 
@@ -336,6 +347,7 @@ public sealed partial class ImportResolver
         if (path.EndsWith("/*", StringComparison.Ordinal))
         {
             var package = path[..^2];
+            Probe("d*:" + package);
             return _byDirectory.Where(d => d.Key == package || d.Key.EndsWith("/" + package, StringComparison.Ordinal))
                 .SelectMany(d => d.Value).Where(p => SameFamily(from.Language, _files[p].Language))
                 .Select(p => new ResolvedImport(p, Resolutions.Path, 0.9));
@@ -390,11 +402,12 @@ public sealed partial class ImportResolver
     private IEnumerable<ResolvedImport> Include(GraphSource from, string target)
     {
         var relative = Normalize(Join(DirectoryOf(from.Path), target));
-        if (_files.ContainsKey(relative))
+        if (HasFile(relative))
         {
             return [new(relative, Resolutions.Path, 1.0)];
         }
 
+        Probe("n:" + FileName(target));
         var matches = _byFileName.GetValueOrDefault(FileName(target), []).Where(p => p == target || p.EndsWith("/" + target, StringComparison.Ordinal)).ToList();
         return matches.Count > 0 ? [new(Nearest(matches, from.Path), Resolutions.Path, matches.Count == 1 ? 0.9 : 0.7)] : [];
     }
@@ -404,7 +417,7 @@ public sealed partial class ImportResolver
         var relative = Normalize(Join(DirectoryOf(from.Path), target));
         foreach (var candidate in new[] { relative, relative + ".rb" })
         {
-            if (_files.ContainsKey(candidate))
+            if (HasFile(candidate))
             {
                 return [new(candidate, Resolutions.Path, 1.0)];
             }
@@ -418,7 +431,7 @@ public sealed partial class ImportResolver
         if (target.StartsWith("./", StringComparison.Ordinal) || target.StartsWith("../", StringComparison.Ordinal))
         {
             var relative = Normalize(Join(DirectoryOf(from.Path), target));
-            var hit = _files.ContainsKey(relative) ? relative : _bySuffix.GetValueOrDefault(relative)?.FirstOrDefault(p => ModuleKeys(p).Contains(relative));
+            var hit = HasFile(relative) ? relative : Probe("s:" + relative) ? _bySuffix.GetValueOrDefault(relative)?.FirstOrDefault(p => ModuleKeys(p).Contains(relative)) : null;
             return hit is null ? [] : [new(hit, Resolutions.Path, 1.0)];
         }
 
@@ -447,18 +460,83 @@ public sealed partial class ImportResolver
     }
 
     private List<string> Lookup(string key, GraphSource from, string language) =>
-        _bySuffix.TryGetValue(key, out var list) ? list.Where(p => p != from.Path && SameFamily(language, _files[p].Language)).Distinct(StringComparer.Ordinal).ToList() : [];
+        Probe("s:" + key) && _bySuffix.TryGetValue(key, out var list) ? list.Where(p => p != from.Path && SameFamily(language, _files[p].Language)).Distinct(StringComparer.Ordinal).ToList() : [];
 
     private string? Exact(string module, string extension, string packageFile)
     {
         module = Normalize(module);
-        if (_files.ContainsKey(module + extension))
+        if (HasFile(module + extension))
         {
             return module + extension;
         }
 
         var package = Join(module, packageFile);
-        return _files.ContainsKey(package) ? package : null;
+        return HasFile(package) ? package : null;
+    }
+
+    // Look-ups of single files and of the probe record (always true, so it can lead a condition).
+    private bool HasFile(string path)
+    {
+        Probe("f:" + path);
+        return _files.ContainsKey(path);
+    }
+
+    private bool Probe(string key)
+    {
+        Probes?.Add(key);
+        return true;
+    }
+
+    private const string GoModuleKey = "go.mod";
+    private const string TsConfigKey = "tsconfig";
+
+    /// <summary>
+    /// The look-up keys whose answers depend on <paramref name="file"/> (its existence, language or facts): a resolution that
+    /// probed none of them gives the same result with or without this version of the file.
+    /// </summary>
+    internal static IEnumerable<string> KeysOf(GraphSource file) => PathKeysOf(file.Path).Concat(FactKeysOf(file));
+
+    /// <summary>The keys answered by a file's existence and language (its path, module names, folder, file name).</summary>
+    internal static IEnumerable<string> PathKeysOf(string path)
+    {
+        yield return "f:" + path;
+        foreach (var key in ModuleKeys(path))
+        {
+            var parts = key.Split('/');
+            for (var i = 0; i < parts.Length; i++)
+            {
+                yield return "s:" + string.Join('/', parts[i..]);
+            }
+        }
+
+        var directory = DirectoryOf(path);
+        yield return "d:" + directory;
+        var folders = directory.Split('/');
+        for (var i = 0; i < folders.Length; i++)
+        {
+            yield return "d*:" + string.Join('/', folders[i..]);
+        }
+
+        yield return "n:" + FileName(path);
+    }
+
+    /// <summary>The keys answered by what a file's text declares (C# namespaces and their types, go.mod, tsconfig paths).</summary>
+    internal static IEnumerable<string> FactKeysOf(GraphSource file)
+    {
+        foreach (var ns in file.Facts.CSharpNamespaces)
+        {
+            yield return "ns:" + ns;
+        }
+
+        if (file.Facts.GoModule is not null)
+        {
+            yield return GoModuleKey;
+        }
+
+        if (file.Facts.TsConfig is not null)
+        {
+            yield return TsConfigKey;
+        }
     }
 
     private static string Family(string language) => language switch

@@ -53,10 +53,14 @@ public static class QualityAnalyzer
     /// Reviews files as they stream in (in path order), several at a time; only each file's review — token hashes and
     /// fingerprints for the duplicate detector, findings, metrics — outlives it. Same result as <see cref="Analyze"/>.
     /// </summary>
-    public static async Task<QualityReport> AnalyzeAsync(IAsyncEnumerable<StoredFile> files, int parallelism = 0, CancellationToken cancellationToken = default)
+    public static async Task<QualityReport> AnalyzeAsync(IAsyncEnumerable<StoredFile> files, int parallelism = 0, CancellationToken cancellationToken = default) =>
+        Combine((await ReviewAsync(files, parallelism, cancellationToken)).Select(r => r.Review).ToList(), cancellationToken);
+
+    /// <summary>Each streamed file's review, with the file's path, content hash and language, in input order.</summary>
+    internal static async Task<List<(string Path, string Hash, string Language, FileReview Review)>> ReviewAsync(IAsyncEnumerable<StoredFile> files, int parallelism = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var reviewed = new List<FileReview?>();
+        var reviewed = new List<(string Path, string Hash, string Language, FileReview Review)?>();
         var gate = new Lock();
         await Parallel.ForEachAsync(Numbered(files, cancellationToken), new ParallelOptions
         {
@@ -64,7 +68,7 @@ public static class QualityAnalyzer
             MaxDegreeOfParallelism = parallelism > 0 ? parallelism : Environment.ProcessorCount,
         }, (item, _) =>
         {
-            var review = ReviewFile(item.File);
+            var review = (item.File.Path, item.File.ContentHash, item.File.Language, ReviewFile(item.File));
             lock (gate)
             {
                 while (reviewed.Count <= item.Index)
@@ -77,7 +81,7 @@ public static class QualityAnalyzer
 
             return ValueTask.CompletedTask;
         });
-        return Combine(reviewed.Select(r => r!).ToList(), cancellationToken);
+        return reviewed.Select(r => r!.Value).ToList();
     }
 
     private static async IAsyncEnumerable<(int Index, StoredFile File)> Numbered(IAsyncEnumerable<StoredFile> files, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -89,10 +93,10 @@ public static class QualityAnalyzer
         }
     }
 
-    /// <summary>Everything the review keeps of one file.</summary>
-    private sealed record FileReview(List<Finding> Findings, List<FunctionQuality> Functions, FileQuality? Quality, DuplicateSource? Duplicates);
+    /// <summary>Everything the review keeps of one file: a function of the file's path, language and content alone.</summary>
+    internal sealed record FileReview(List<Finding> Findings, List<FunctionQuality> Functions, FileQuality? Quality, DuplicateSource? Duplicates);
 
-    private static FileReview ReviewFile(StoredFile file)
+    internal static FileReview ReviewFile(StoredFile file)
     {
         var findings = SecurityScanner.Scan(file.Path, file.Text, file.Language);
         if (DataLanguages.Contains(file.Language))
@@ -133,7 +137,8 @@ public static class QualityAnalyzer
         return new FileReview(findings, fileFunctions, quality, DuplicateDetector.Prepare(file.Path, tokens));
     }
 
-    private static QualityReport Combine(IReadOnlyList<FileReview> reviewed, CancellationToken cancellationToken)
+    /// <summary>The report of a snapshot from its files' reviews in path order (duplicates are found across all of them).</summary>
+    internal static QualityReport Combine(IReadOnlyList<FileReview> reviewed, CancellationToken cancellationToken)
     {
         var duplicates = DuplicateDetector.Find(reviewed.Select(r => r.Duplicates).OfType<DuplicateSource>().ToList(), cancellationToken: cancellationToken);
         var duplicatedLines = DuplicatedLinesPerFile(duplicates);

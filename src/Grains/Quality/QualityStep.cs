@@ -13,22 +13,28 @@ public sealed class QualityStep : IDagStep
 {
     public const string StepName = "quality";
 
+    // The watcher's refreshes of published snapshots reuse the reviews of unchanged files (see QualityRefresh).
+    private readonly SnapshotCache<SnapshotReviews> _refreshes = new(snapshot => new SnapshotReviews(snapshot));
+
     public string Name => StepName;
 
     public Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken) =>
         AnalysisTarget.RunAsync(context, snapshot => AnalyzeAsync(context, snapshot, cancellationToken), [], cancellationToken);
 
-    private static async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string>> AnalyzeAsync(StepContext context, string snapshot, CancellationToken cancellationToken)
     {
         var store = context.Tools.Store;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var report = await QualityAnalyzer.AnalyzeAsync(store.StreamFilesAsync(snapshot, cancellationToken), cancellationToken: cancellationToken);
+        var result = new Dictionary<string, string>();
+        var report = snapshot == context.JobId
+            ? await QualityAnalyzer.AnalyzeAsync(store.StreamFilesAsync(snapshot, cancellationToken), cancellationToken: cancellationToken)
+            : await _refreshes.For(snapshot).RefreshAsync(store, result, cancellationToken);
         var analyzeSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var json = JsonSerializer.Serialize(report, CodeInsights.Json);
         await store.SaveReportAsync(snapshot, ReportKinds.Quality, json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "quality.json"), json, cancellationToken);
-        return new Dictionary<string, string>
+        return new Dictionary<string, string>(result)
         {
             ["score"] = report.Score.ToString("0.0", CultureInfo.InvariantCulture),
             ["functions"] = report.Functions.Count.ToString(CultureInfo.InvariantCulture),

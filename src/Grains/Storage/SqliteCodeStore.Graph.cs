@@ -8,7 +8,8 @@ namespace CodeIngest.Storage;
 public sealed partial class SqliteCodeStore
 {
     // No index on target_path: nothing queries by it, and keeping one current costs a random B-tree write per edge
-    // (minutes for a million edges); databases made before this drop it.
+    // (minutes for a million edges); databases made before this drop it. The index on source_path serves the
+    // incremental refresh (its rows of a few files) and the read order; a full build writes in that order, so it appends.
     private const string GraphSchema =
         """
         CREATE TABLE IF NOT EXISTS graph_edges (
@@ -17,6 +18,7 @@ public sealed partial class SqliteCodeStore
             line INTEGER NOT NULL, resolution TEXT NOT NULL, confidence REAL NOT NULL,
             PRIMARY KEY (snapshot_id, ordinal));
         DROP INDEX IF EXISTS graph_edges_target;
+        CREATE INDEX IF NOT EXISTS graph_edges_source ON graph_edges(snapshot_id, source_path, ordinal);
         CREATE TABLE IF NOT EXISTS analysis_reports (
             snapshot_id TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL, created_at TEXT NOT NULL,
             PRIMARY KEY (snapshot_id, kind));
@@ -57,50 +59,56 @@ public sealed partial class SqliteCodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // Many rows per statement: a large graph (a million edges) spends its time in SQLite, not in one call per row.
-            const int Rows = 100;
-            SqliteCommand? full = null;
-            try
-            {
-                for (var offset = 0; offset < edges.Count; offset += Rows)
-                {
-                    var count = Math.Min(Rows, edges.Count - offset);
-                    var insert = count == Rows ? full ??= EdgeInsert(connection, transaction, snapshotId, Rows) : EdgeInsert(connection, transaction, snapshotId, count);
-                    for (var i = 0; i < count; i++)
-                    {
-                        var e = edges[offset + i];
-                        var p = 1 + i * 10;
-                        insert.Parameters[p].Value = offset + i;
-                        insert.Parameters[p + 1].Value = e.Kind;
-                        insert.Parameters[p + 2].Value = e.SourcePath;
-                        insert.Parameters[p + 3].Value = (object?)e.SourceSymbol ?? DBNull.Value;
-                        insert.Parameters[p + 4].Value = (object?)e.TargetPath ?? DBNull.Value;
-                        insert.Parameters[p + 5].Value = (object?)e.TargetSymbol ?? DBNull.Value;
-                        insert.Parameters[p + 6].Value = e.TargetName;
-                        insert.Parameters[p + 7].Value = e.Line;
-                        insert.Parameters[p + 8].Value = e.Resolution;
-                        insert.Parameters[p + 9].Value = e.Confidence;
-                    }
-
-                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (insert != full)
-                    {
-                        await insert.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-            finally
-            {
-                if (full is not null)
-                {
-                    await full.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
+            await InsertEdgesAsync(connection, transaction, snapshotId, edges, 0, cancellationToken).ConfigureAwait(false);
+            await UpsertReportAsync(connection, transaction, snapshotId, ICodeStore.GraphStampKind, Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
             await UpsertReportAsync(connection, transaction, snapshotId, ReportKinds.Architecture, architectureJson, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
+
+    // Many rows per statement: a large graph (a million edges) spends its time in SQLite, not in one call per row.
+    // Ordinals are consecutive from `firstOrdinal`, in list order.
+    private static async Task InsertEdgesAsync(SqliteConnection connection, SqliteTransaction transaction, string snapshotId, IReadOnlyList<GraphEdge> edges, long firstOrdinal, CancellationToken cancellationToken)
+    {
+        const int Rows = 100;
+        SqliteCommand? full = null;
+        try
+        {
+            for (var offset = 0; offset < edges.Count; offset += Rows)
+            {
+                var count = Math.Min(Rows, edges.Count - offset);
+                var insert = count == Rows ? full ??= EdgeInsert(connection, transaction, snapshotId, Rows) : EdgeInsert(connection, transaction, snapshotId, count);
+                for (var i = 0; i < count; i++)
+                {
+                    var e = edges[offset + i];
+                    var p = 1 + i * 10;
+                    insert.Parameters[p].Value = firstOrdinal + offset + i;
+                    insert.Parameters[p + 1].Value = e.Kind;
+                    insert.Parameters[p + 2].Value = e.SourcePath;
+                    insert.Parameters[p + 3].Value = (object?)e.SourceSymbol ?? DBNull.Value;
+                    insert.Parameters[p + 4].Value = (object?)e.TargetPath ?? DBNull.Value;
+                    insert.Parameters[p + 5].Value = (object?)e.TargetSymbol ?? DBNull.Value;
+                    insert.Parameters[p + 6].Value = e.TargetName;
+                    insert.Parameters[p + 7].Value = e.Line;
+                    insert.Parameters[p + 8].Value = e.Resolution;
+                    insert.Parameters[p + 9].Value = e.Confidence;
+                }
+
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (insert != full)
+                {
+                    await insert.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     // INSERT of `rows` edges: parameter 0 is the snapshot, then ten per row in column order.
@@ -139,7 +147,7 @@ public sealed partial class SqliteCodeStore
             await using var command = connection.Command(
                 """
                 SELECT kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence
-                FROM graph_edges WHERE snapshot_id = $s ORDER BY ordinal
+                FROM graph_edges WHERE snapshot_id = $s ORDER BY source_path, ordinal
                 """).With("$s", snapshotId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

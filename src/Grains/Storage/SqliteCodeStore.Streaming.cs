@@ -10,14 +10,14 @@ namespace CodeIngest.Storage;
 public sealed partial class SqliteCodeStore
 {
     public IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
-        ReadFilesAsync(snapshotId, withReferences: false, cancellationToken);
+        ReadFilesAsync(snapshotId, withReferences: false, null, cancellationToken);
 
     public async Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(visit);
         try
         {
-            await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, cancellationToken).ConfigureAwait(false))
+            await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, null, cancellationToken).ConfigureAwait(false))
             {
                 visit(file);
             }
@@ -28,8 +28,11 @@ public sealed partial class SqliteCodeStore
         }
     }
 
-    /// <summary>The snapshot's files one at a time in path order; <paramref name="withReferences"/> false leaves references empty (not decoded).</summary>
-    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The snapshot's files (all, or those of <paramref name="paths"/>) one at a time in path order; <paramref name="withReferences"/> false
+    /// leaves references empty (not decoded).
+    /// </summary>
+    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, IReadOnlyCollection<string>? paths, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
 
@@ -56,12 +59,18 @@ public sealed partial class SqliteCodeStore
             }
         }
 
+        var only = paths is null ? "" : "AND f.path IN (SELECT value FROM json_each($paths))";
         await using var files = connection.Command(
-            """
+            $"""
             SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, f.parse_data
             FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-            WHERE f.snapshot_id = $s ORDER BY f.path
+            WHERE f.snapshot_id = $s {only} ORDER BY f.path
             """).With("$s", snapshotId);
+        if (paths is not null)
+        {
+            files.With("$paths", System.Text.Json.JsonSerializer.Serialize(paths));
+        }
+
         await using var rows = await files.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -137,6 +137,15 @@ public sealed class WatchEquivalenceTests
         TestRepos.Write(tree, "cyclic/a.py", "from cyclic import b\n\n\ndef run(value):\n    return b.helper(value)\n");
         TestRepos.Write(tree, "cyclic/b.py", "from cyclic import a\n\n\ndef helper(value):\n    return value\n\n\ndef again(value):\n    return a.run(value)\n");
         TestRepos.Write(tree, "cyclic/c.py", "from cyclic import b\n\n\ndef use(value):\n    return b.helper(value) + 1\n");
+
+        // Resolutions that later changes in other files flip: a call to a function no file defines yet, a Python import of a folder that
+        // gets renamed, a TypeScript import of a file that gets renamed, C# using directives that link through the types a namespace declares.
+        TestRepos.Write(tree, "calls/caller.py", "def start(value):\n    return compute_total(value)\n");
+        TestRepos.Write(tree, "app/uses_util.py", "from lib import util\n\n\ndef tidy(value):\n    return util.normalize_path(value)\n");
+        TestRepos.Write(tree, "web/app.ts", "import { total } from './shapes';\n\nexport function run(): number {\n  return total([]);\n}\n");
+        TestRepos.Write(tree, "cs/Models.cs", "namespace Demo.Models;\n\npublic class Order\n{\n    public int Id { get; set; }\n}\n");
+        TestRepos.Write(tree, "cs/Service.cs", "using Demo.Models;\n\nnamespace Demo.Services;\n\npublic class Service\n{\n    public Order Load() => new Order();\n}\n");
+        TestRepos.Write(tree, "cs/Audit.cs", "namespace Demo.Models;\n\npublic class Audit\n{\n    public Order? Last { get; set; }\n}\n");
         var repo = "local" + tree;
         var data = TestRepos.NewDirectory("codeingest-watch-");
         var cluster = BuildCluster(data, 2, TimeSpan.FromMilliseconds(150));
@@ -169,18 +178,62 @@ public sealed class WatchEquivalenceTests
                 return await insights.GraphAsync(snapshot!, Ct);
             }
 
+            // After every change: the stored graph (edges in order, the changed files' outbound and inbound edges first), the architecture
+            // and the quality report equal a full build of the stored files, as an ingestion computes them.
+            async Task AssertRefreshedAsync(params string[] changed)
+            {
+                var files = await store.GetFilesAsync(snapshot!, Ct);
+                var graph = CodeIngest.Graph.GraphBuilder.Build(files, Ct);
+                var stored = await store.GetGraphEdgesAsync(snapshot!, Ct);
+                foreach (var path in changed)
+                {
+                    Assert.Equal(graph.Edges.Where(e => e.SourcePath == path), stored.Where(e => e.SourcePath == path));
+                    Assert.Equal(graph.Edges.Where(e => e.TargetPath == path), stored.Where(e => e.TargetPath == path));
+                }
+
+                Assert.Equal(graph.Edges, stored);
+                var json = CodeIngest.Graph.CodeInsights.Json;
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(CodeIngest.Graph.ArchitectureAnalyzer.Analyze(graph), json), await store.GetReportAsync(snapshot!, ReportKinds.Architecture, Ct));
+                var quality = CodeIngest.Quality.QualityAnalyzer.Analyze(files, Ct);
+                var storedQuality = System.Text.Json.JsonSerializer.Deserialize<CodeIngest.Quality.QualityReport>((await store.GetReportAsync(snapshot!, ReportKinds.Quality, Ct))!, json)!;
+                Assert.Equal(quality.Findings, storedQuality.Findings);
+                Assert.Equal(System.Text.Json.JsonSerializer.Serialize(quality, json), await store.GetReportAsync(snapshot!, ReportKinds.Quality, Ct));
+            }
+
+            static bool Resolved(IReadOnlyList<CodeIngest.Graph.GraphEdge> edges, string kind, string from, string to) =>
+                edges.Any(e => e.Kind == kind && e.SourcePath == from && e.TargetPath == to);
+
             var initial = await StoredGraphAsync();
+            Assert.Contains(initial.Edges, e => e.SourcePath == "calls/caller.py" && e.TargetName == "compute_total" && e.TargetPath is null);
+            Assert.True(Resolved(initial.Edges, CodeIngest.Graph.EdgeKinds.Import, "app/uses_util.py", "lib/util.py"));
+            Assert.True(Resolved(initial.Edges, CodeIngest.Graph.EdgeKinds.Import, "web/app.ts", "web/shapes.ts"));
+            Assert.True(Resolved(initial.Edges, CodeIngest.Graph.EdgeKinds.Import, "cs/Service.cs", "cs/Models.cs"));
+            Assert.True(Resolved(initial.Edges, CodeIngest.Graph.EdgeKinds.Import, "cs/Audit.cs", "cs/Models.cs"));
+
+            // A new file defines the function another file already calls: that call, in a file that did not change, now resolves.
+            await StepAsync(() => TestRepos.Write(tree, "calls/totals.py", "def compute_total(value):\n    return value\n"), "calls/totals.py");
+            await AssertRefreshedAsync("calls/totals.py", "calls/caller.py");
+            Assert.True(Resolved((await StoredGraphAsync()).Edges, CodeIngest.Graph.EdgeKinds.Call, "calls/caller.py", "calls/totals.py"));
+
+            // A C# edit renames the type other files name: their using directive and same-namespace import no longer link to it.
+            await StepAsync(() => File.WriteAllText(Path.Combine(tree, "cs/Models.cs"), "namespace Demo.Models;\n\npublic class Invoice\n{\n    public int Id { get; set; }\n}\n"), "cs/Models.cs");
+            await AssertRefreshedAsync("cs/Models.cs", "cs/Service.cs", "cs/Audit.cs");
+            var renamedType = await StoredGraphAsync();
+            Assert.False(Resolved(renamedType.Edges, CodeIngest.Graph.EdgeKinds.Import, "cs/Service.cs", "cs/Models.cs"));
+            Assert.False(Resolved(renamedType.Edges, CodeIngest.Graph.EdgeKinds.Import, "cs/Audit.cs", "cs/Models.cs"));
             Assert.Contains(initial.Architecture.Cycles, c => c.Files.Contains("cyclic/a.py") && c.Files.Contains("cyclic/b.py"));
             Assert.Contains(initial.Edges, e => e.Kind == CodeIngest.Graph.EdgeKinds.Call && e.SourcePath == "cyclic/c.py" && e.TargetPath == "cyclic/b.py" && e.TargetSymbol == "helper");
 
             // An edit breaks the import cycle: the refreshed architecture has no cycle left there.
             await StepAsync(() => File.WriteAllText(Path.Combine(tree, "cyclic/b.py"), "def helper(value):\n    return value\n"), "cyclic/b.py");
+            await AssertRefreshedAsync("cyclic/b.py", "cyclic/a.py");
             var acyclic = await StoredGraphAsync();
             Assert.DoesNotContain(acyclic.Architecture.Cycles, c => c.Files.Contains("cyclic/a.py"));
             Assert.DoesNotContain(acyclic.Edges, e => e.SourcePath == "cyclic/b.py" && e.TargetPath == "cyclic/a.py");
 
             // A deletion: no edge leads to or from the removed file any more (its callers' calls are unresolved).
             await StepAsync(() => File.Delete(Path.Combine(tree, "cyclic/b.py")), "cyclic/b.py");
+            await AssertRefreshedAsync("cyclic/b.py", "cyclic/a.py", "cyclic/c.py");
             var removed = await StoredGraphAsync();
             Assert.DoesNotContain(removed.Edges, e => e.SourcePath == "cyclic/b.py" || e.TargetPath == "cyclic/b.py");
             Assert.Contains(removed.Edges, e => e.Kind == CodeIngest.Graph.EdgeKinds.Call && e.SourcePath == "cyclic/c.py" && e.TargetName.EndsWith("helper", StringComparison.Ordinal) && e.TargetPath is null);
@@ -189,32 +242,42 @@ public sealed class WatchEquivalenceTests
             var edited = await StepAsync(() => File.AppendAllText(Path.Combine(tree, "app/main.py"), "\n\ndef farewell():\n    return 'bye'\n"), "app/main.py");
             Assert.Equal(WatchChanges.Changed, edited["app/main.py"].Change);
             Assert.Contains(await store.FindSymbolsAsync("farewell", repo, null, 10, Ct), s => s.Path == "app/main.py");
+            await AssertRefreshedAsync("app/main.py");
 
             // A new file in a new folder.
             var added = await StepAsync(() => TestRepos.Write(tree, "pkg/extra.go", "package pkg\n\nfunc Extra() int {\n\treturn 42\n}\n"), "pkg/extra.go");
             Assert.Equal(WatchChanges.Added, added["pkg/extra.go"].Change);
+            await AssertRefreshedAsync("pkg/extra.go");
 
             // A file rename: the old path disappears, the new one appears.
             var renamed = await StepAsync(() => File.Move(Path.Combine(tree, "web/shapes.ts"), Path.Combine(tree, "web/geometry.ts")), "web/shapes.ts", "web/geometry.ts");
             Assert.Equal(WatchChanges.Removed, renamed["web/shapes.ts"].Change);
             Assert.Equal(WatchChanges.Added, renamed["web/geometry.ts"].Change);
             Assert.DoesNotContain(await store.SearchAsync("Circle", repo, 10, Ct), h => h.Path == "web/shapes.ts");
+            await AssertRefreshedAsync("web/shapes.ts", "web/geometry.ts", "web/app.ts");
+            Assert.Contains((await StoredGraphAsync()).Edges, e => e.SourcePath == "web/app.ts" && e.Kind == CodeIngest.Graph.EdgeKinds.Import && e.TargetName == "./shapes" && e.TargetPath is null);
 
             // A deletion.
             await StepAsync(() => File.Delete(Path.Combine(tree, "server/server.go")), "server/server.go");
             Assert.Empty(await store.FindSymbolsAsync("Server", repo, "struct", 10, Ct));
+            await AssertRefreshedAsync("server/server.go");
 
             // A folder rename: reported through the files it held.
             var moved = await StepAsync(() => Directory.Move(Path.Combine(tree, "lib"), Path.Combine(tree, "library")), "lib/util.py", "library/util.py");
             Assert.Equal(WatchChanges.Removed, moved["lib/util.py"].Change);
+            await AssertRefreshedAsync("lib/util.py", "library/util.py", "app/uses_util.py");
+            Assert.False(Resolved((await StoredGraphAsync()).Edges, CodeIngest.Graph.EdgeKinds.Import, "app/uses_util.py", "library/util.py"));
+            Assert.Contains((await StoredGraphAsync()).Edges, e => e.SourcePath == "app/uses_util.py" && e.Kind == CodeIngest.Graph.EdgeKinds.Import && e.TargetPath is null);
 
             // A .gitignore change hides a folder's files.
             await StepAsync(() => File.WriteAllText(Path.Combine(tree, ".gitignore"), "generated/\n"), "generated/tables.py");
             Assert.Empty(await store.FindSymbolsAsync("lookup_table", repo, null, 10, Ct));
+            await AssertRefreshedAsync("generated/tables.py");
 
             // A file turning binary is skipped with the discovery reason.
             var binary = await StepAsync(() => TestRepos.WriteBytes(tree, "app/main.py", [0x64, 0x65, 0x66, 0x00, 0x01, 0x02]), "app/main.py");
             Assert.Equal(WatchChanges.Skipped, binary["app/main.py"].Change);
+            await AssertRefreshedAsync("app/main.py");
 
             // A burst of new files (a branch switch) and a save without changes.
             var burst = Enumerable.Range(0, 25).Select(i => $"burst/mod{i:00}.py").ToArray();
@@ -231,6 +294,7 @@ public sealed class WatchEquivalenceTests
                 [.. burst, "pkg/extra.go"]);
             Assert.Equal(WatchChanges.Unchanged, saved["pkg/extra.go"].Change);
             Assert.True(burst.Select(p => saved[p].JobId).Distinct().Count() <= 2, "a burst runs as one batch (two when the writes straddle a debounce)");
+            await AssertRefreshedAsync(burst);
 
             // The same tree, ingested from scratch into an empty store.
             var freshData = TestRepos.NewDirectory("codeingest-fresh-");

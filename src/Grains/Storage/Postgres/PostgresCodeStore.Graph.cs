@@ -20,6 +20,9 @@ public sealed partial class PostgresCodeStore
             PRIMARY KEY (snapshot_id, kind));
         """;
 
+    // The incremental refresh deletes the rows of a few source files, and edges are read grouped by source file.
+    internal const string GraphSourceIndex = "CREATE INDEX IF NOT EXISTS graph_edges_source ON graph_edges (snapshot_id, source_path COLLATE \"C\", ordinal);";
+
     public Task<IReadOnlyList<FileStat>> GetFileStatsAsync(string snapshotId, CancellationToken cancellationToken = default) =>
         QueryAsync(
             """
@@ -49,40 +52,46 @@ public sealed partial class PostgresCodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            // Arrays in, one statement per slice: a large graph is a handful of round trips.
-            const int Slice = 20_000;
-            for (var offset = 0; offset < edges.Count; offset += Slice)
-            {
-                var part = edges.Skip(offset).Take(Slice).ToList();
-                await using var insert = Command(connection, transaction,
-                    """
-                    INSERT INTO graph_edges(snapshot_id, ordinal, kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence)
-                    SELECT @s, e.ordinal, e.kind, e.sp, e.ss, e.tp, e.ts, e.tn, e.line, e.res, e.conf
-                    FROM unnest(@ordinals, @kinds, @sps, @sss, @tps, @tss, @tns, @lines, @ress, @confs)
-                        AS e(ordinal, kind, sp, ss, tp, ts, tn, line, res, conf)
-                    """).Text("s", snapshotId);
-                insert.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = part.Select((_, i) => offset + i).ToArray() });
-                AddTexts(insert, "kinds", part.Select(e => (string?)e.Kind));
-                AddTexts(insert, "sps", part.Select(e => (string?)e.SourcePath));
-                AddTexts(insert, "sss", part.Select(e => e.SourceSymbol));
-                AddTexts(insert, "tps", part.Select(e => e.TargetPath));
-                AddTexts(insert, "tss", part.Select(e => e.TargetSymbol));
-                AddTexts(insert, "tns", part.Select(e => (string?)e.TargetName));
-                insert.Parameters.Add(new NpgsqlParameter<int[]>("lines", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = part.Select(e => e.Line).ToArray() });
-                AddTexts(insert, "ress", part.Select(e => (string?)e.Resolution));
-                insert.Parameters.Add(new NpgsqlParameter<double[]>("confs", NpgsqlDbType.Array | NpgsqlDbType.Double) { TypedValue = part.Select(e => e.Confidence).ToArray() });
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await InsertEdgesAsync(connection, transaction, snapshotId, edges, 0, cancellationToken).ConfigureAwait(false);
+            await UpsertReportAsync(connection, transaction, snapshotId, ICodeStore.GraphStampKind, Guid.NewGuid().ToString("N"), cancellationToken).ConfigureAwait(false);
             await UpsertReportAsync(connection, transaction, snapshotId, ReportKinds.Architecture, architectureJson, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
+    }
+
+    // Ordinals are consecutive from `firstOrdinal`, in list order.
+    private static async Task InsertEdgesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string snapshotId, IReadOnlyList<GraphEdge> edges, long firstOrdinal, CancellationToken cancellationToken)
+    {
+        // Arrays in, one statement per slice: a large graph is a handful of round trips.
+        const int Slice = 20_000;
+        for (var offset = 0; offset < edges.Count; offset += Slice)
+        {
+            var part = edges.Skip(offset).Take(Slice).ToList();
+            await using var insert = Command(connection, transaction,
+                """
+                INSERT INTO graph_edges(snapshot_id, ordinal, kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence)
+                SELECT @s, e.ordinal, e.kind, e.sp, e.ss, e.tp, e.ts, e.tn, e.line, e.res, e.conf
+                FROM unnest(@ordinals, @kinds, @sps, @sss, @tps, @tss, @tns, @lines, @ress, @confs)
+                    AS e(ordinal, kind, sp, ss, tp, ts, tn, line, res, conf)
+                """).Text("s", snapshotId);
+            insert.Parameters.Add(new NpgsqlParameter<int[]>("ordinals", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = part.Select((_, i) => checked((int)(firstOrdinal + offset + i))).ToArray() });
+            AddTexts(insert, "kinds", part.Select(e => (string?)e.Kind));
+            AddTexts(insert, "sps", part.Select(e => (string?)e.SourcePath));
+            AddTexts(insert, "sss", part.Select(e => e.SourceSymbol));
+            AddTexts(insert, "tps", part.Select(e => e.TargetPath));
+            AddTexts(insert, "tss", part.Select(e => e.TargetSymbol));
+            AddTexts(insert, "tns", part.Select(e => (string?)e.TargetName));
+            insert.Parameters.Add(new NpgsqlParameter<int[]>("lines", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = part.Select(e => e.Line).ToArray() });
+            AddTexts(insert, "ress", part.Select(e => (string?)e.Resolution));
+            insert.Parameters.Add(new NpgsqlParameter<double[]>("confs", NpgsqlDbType.Array | NpgsqlDbType.Double) { TypedValue = part.Select(e => e.Confidence).ToArray() });
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task<IReadOnlyList<GraphEdge>> GetGraphEdgesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
         QueryAsync(
             """
             SELECT kind, source_path, source_symbol, target_path, target_symbol, target_name, line, resolution, confidence
-            FROM graph_edges WHERE snapshot_id = @s ORDER BY ordinal
+            FROM graph_edges WHERE snapshot_id = @s ORDER BY source_path COLLATE "C", ordinal
             """,
             c => c.Text("s", snapshotId),
             r => new GraphEdge(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),

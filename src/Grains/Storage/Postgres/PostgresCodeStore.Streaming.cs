@@ -11,19 +11,22 @@ namespace CodeIngest.Storage.Postgres;
 public sealed partial class PostgresCodeStore
 {
     public IAsyncEnumerable<StoredFile> StreamFilesAsync(string snapshotId, CancellationToken cancellationToken = default) =>
-        ReadFilesAsync(snapshotId, withReferences: false, cancellationToken);
+        ReadFilesAsync(snapshotId, withReferences: false, null, cancellationToken);
 
     public async Task ForEachFileAsync(string snapshotId, Action<StoredFile> visit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(visit);
-        await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, cancellationToken).ConfigureAwait(false))
+        await foreach (var file in ReadFilesAsync(snapshotId, withReferences: true, null, cancellationToken).ConfigureAwait(false))
         {
             visit(file);
         }
     }
 
-    /// <summary>The snapshot's files one at a time in path order; <paramref name="withReferences"/> false leaves references empty (not decoded).</summary>
-    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The snapshot's files (all, or those of <paramref name="paths"/>) one at a time in path order; <paramref name="withReferences"/> false
+    /// leaves references empty (not decoded).
+    /// </summary>
+    private async IAsyncEnumerable<StoredFile> ReadFilesAsync(string snapshotId, bool withReferences, IReadOnlyCollection<string>? paths, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Rows written before parse data was stored keep their definitions in the definitions table (none in new stores);
         // each file's parse_data is tested once, not once per definition row.
@@ -51,12 +54,18 @@ public sealed partial class PostgresCodeStore
 
         await using (connection.ConfigureAwait(false))
         {
+            var only = paths is null ? "" : "AND f.path = ANY(@paths)";
             await using var command = Command(connection, null,
-                """
+                $"""
                 SELECT f.path, f.language, f.hash, f.lines, f.parse_error, c.text, COALESCE(f.parse_blob, convert_to(f.parse_data, 'UTF8'))
                 FROM snapshot_files f JOIN contents c ON c.hash = f.hash
-                WHERE f.snapshot_id = @s ORDER BY f.path COLLATE "C"
+                WHERE f.snapshot_id = @s {only} ORDER BY f.path COLLATE "C"
                 """).Text("s", snapshotId);
+            if (paths is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string[]>("paths", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = paths.Select(Clean).ToArray() });
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

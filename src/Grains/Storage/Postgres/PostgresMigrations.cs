@@ -42,6 +42,7 @@ public static class PostgresMigrations
         new(9, "graph edges without the unused target index (a random index write per edge)", "DROP INDEX IF EXISTS graph_edges_target;"),
         new(10, "binary parse data (Storage/ParseData.cs); parse_data keeps the JSON of older rows", "ALTER TABLE snapshot_files ADD COLUMN IF NOT EXISTS parse_blob bytea;"),
         new(11, "per-file lookups for watched changes (a file's chunks; paths under a folder)", PerFileLookupSchema),
+        new(12, "graph edges by source file (incremental refresh, read order)", PostgresCodeStore.GraphSourceIndex),
     ];
 
     // A file's full parse (see Storage/ParseData.cs) next to its row.
