@@ -4,7 +4,8 @@
 // texts built and looked up by hash, requests to the embedding grains, the silo's batcher and ONNX
 // Runtime, vectors written to the store). The yardstick is a bare InferenceSession on the same ONNX
 // file with the same thread count, fed exactly the texts the stage embedded (EmbedStep.Texts) in
-// batches of the same size: once tokenized in the loop (text in, vector out, as the stage does) and
+// batches of the same size: once tokenized in the loop (text in, vector out, as the stage does), once
+// more with the texts ordered by length as the stage orders them (the same padding per batch), and
 // once pre-tokenized (the session alone). Rounds alternate stage and bare runs so both see the same
 // load; between rounds every stored vector is deleted so the stage embeds everything again.
 using System.Diagnostics;
@@ -35,6 +36,7 @@ internal static class EmbedStageBench
         var database = Path.Combine(data, "codeingest.db");
         var stage = TimeSpan.Zero;
         var bareText = TimeSpan.Zero;
+        var bareSorted = TimeSpan.Zero;
         var bareIds = TimeSpan.Zero;
         var texts = 0;
         var chunkCount = 0;
@@ -80,15 +82,25 @@ internal static class EmbedStageBench
                 }
 
                 var textTime = clock.Elapsed;
+
+                // The same texts ordered by length, as the stage orders them (padding per batch is the same).
+                clock.Restart();
+                foreach (var batch in all.OrderBy(t => t.Length).Chunk(batchSize))
+                {
+                    EmbedBench.RunBare(bare, [EmbedBench.BareInputs(batch.Select(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens)).ToArray())]);
+                }
+
+                var sortedTime = clock.Elapsed;
                 var inputs = all.Chunk(batchSize).Select(b => EmbedBench.BareInputs(b.Select(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens)).ToArray())).ToList();
                 clock.Restart();
                 EmbedBench.RunBare(bare, inputs);
                 var idsTime = clock.Elapsed;
-                Console.WriteLine($"round {round}{(round == 0 ? " (warm-up: model load, not counted)" : string.Empty)}: {chunks.Count} chunks, {all.Count} texts; embed stage {stageTime.TotalSeconds:0.00} s, bare (tokenize + run) {textTime.TotalSeconds:0.00} s, bare (ids) {idsTime.TotalSeconds:0.00} s; load {LoadAverage()}");
+                Console.WriteLine($"round {round}{(round == 0 ? " (warm-up: model load, not counted)" : string.Empty)}: {chunks.Count} chunks, {all.Count} texts; embed stage {stageTime.TotalSeconds:0.00} s, bare (tokenize + run) {textTime.TotalSeconds:0.00} s, bare sorted by length {sortedTime.TotalSeconds:0.00} s, bare (ids) {idsTime.TotalSeconds:0.00} s; load {LoadAverage()}");
                 if (round > 0)
                 {
                     stage += stageTime;
                     bareText += textTime;
+                    bareSorted += sortedTime;
                     bareIds += idsTime;
                     texts += all.Count;
                     chunkCount = chunks.Count;
@@ -106,6 +118,7 @@ internal static class EmbedStageBench
         Console.WriteLine("|---|---|---|---|---|");
         Console.WriteLine($"| embed stage (DAG node: store read, grains, batcher, ONNX Runtime, store write) | {texts} | {stage.TotalSeconds:0.00} | {texts / stage.TotalSeconds:0} | - |");
         Console.WriteLine($"| bare session, tokenize + run, batch {batchSize} | {texts} | {bareText.TotalSeconds:0.00} | {texts / bareText.TotalSeconds:0} | {bareText / stage:0.00}x |");
+        Console.WriteLine($"| bare session, tokenize + run, texts ordered by length as the stage orders them, batch {batchSize} | {texts} | {bareSorted.TotalSeconds:0.00} | {texts / bareSorted.TotalSeconds:0} | {bareSorted / stage:0.00}x |");
         Console.WriteLine($"| bare session, pre-tokenized ids, batch {batchSize} | {texts} | {bareIds.TotalSeconds:0.00} | {texts / bareIds.TotalSeconds:0} | {bareIds / stage:0.00}x |");
         return 0;
     }

@@ -3,7 +3,7 @@
 // index adds a chunk's path vector to its window vectors); texts whose vector is already stored — from
 // an earlier ingest, another branch, another repository, or the same file before a rename — are not
 // embedded again. The rest go in requests of
-// RequestSize texts to the embedding grains (placed on gpu silos), at most two requests in flight
+// RequestSize texts, shortest first (less padding per batch), to the embedding grains (placed on gpu silos), at most two requests in flight
 // per worker; each grain embeds and stores its vectors. Index shards pick the vectors up on their
 // next refresh.
 using System.Globalization;
@@ -51,7 +51,9 @@ public sealed class EmbedStep(IOptions<EmbeddingOptions> options) : IDagStep
         // Chunk windows and path texts go in separate requests and are counted apart: a renamed file
         // embeds its new path's words (one short text) and none of its chunks.
         var size = Math.Max(1, settings.RequestSize);
-        var missingChunks = chunkWindows.Where(w => !stored.Contains(w.Hash)).Select(w => new EmbedItem(w.Hash, w.Text)).ToList();
+        // Shortest texts first: a batch is padded to its longest text, so batches of similar lengths waste
+        // less of the model's work than batches in file order.
+        var missingChunks = chunkWindows.Where(w => !stored.Contains(w.Hash)).OrderBy(w => w.Text.Length).Select(w => new EmbedItem(w.Hash, w.Text)).ToList();
         var missingPaths = pathWindows.Where(w => !stored.Contains(w.Hash)).Select(w => new EmbedItem(w.Hash, w.Text)).ToList();
         var total = missingChunks.Count + missingPaths.Count;
         await context.ReportProgressAsync(0.05, $"{total} of {windows.Count} texts to embed");
