@@ -231,18 +231,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         return RunAsync(async connection =>
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-            // External-content FTS5: remove the old rows from the index with the 'delete' command before the rows themselves.
-            await using (var delete = connection.Command(
-                """
-                INSERT INTO chunks_fts(chunks_fts, rowid, text, path, symbol, words)
-                    SELECT 'delete', chunk_id, text, path, COALESCE(symbol, ''), words FROM chunks WHERE snapshot_id = $s;
-                DELETE FROM chunks WHERE snapshot_id = $s;
-                """, transaction).With("$s", snapshotId))
-            {
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await DeleteSnapshotChunksAsync(connection, transaction, snapshotId, cancellationToken).ConfigureAwait(false);
             await InsertChunkRowsAsync(connection, transaction, snapshotId, chunks, words, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
