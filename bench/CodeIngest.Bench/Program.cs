@@ -32,8 +32,8 @@ using CodeIngest.Storage;
 
 switch (args.FirstOrDefault())
 {
-    case "parse" when args.Length == 2:
-        return await RunParseAsync(Path.GetFullPath(args[1]));
+    case "parse" when args.Length == 2 || (args.Length == 3 && args[2] == "--quick"):
+        return await RunParseAsync(Path.GetFullPath(args[1]), quick: args.Length == 3);
     case "parse-store" when args.Length == 2:
         return await ParseStoreBench.RunAsync(Path.GetFullPath(args[1]));
     case "api" when args.Length >= 3:
@@ -70,11 +70,11 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> | parse-store <dir> | recall <dir> [dir...] | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> [--quick] | parse-store <dir> | recall <dir> [dir...] | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 
-static async Task<int> RunParseAsync(string directory)
+static async Task<int> RunParseAsync(string directory, bool quick)
 {
     var threads = Environment.ProcessorCount;
     Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
@@ -143,12 +143,19 @@ static async Task<int> RunParseAsync(string directory)
 
     var warmup = files.Take(Math.Min(200, files.Count)).ToList();
     ParseBench.RawTreeSitterLoop(warmup);
+
+    // The cancelled job's later stages may still be finishing on thread-pool threads after the silo stopped:
+    // each yardstick starts only once this process is idle, so its CPU and wall time are its own.
+    await WaitUntilIdleAsync("raw, 1 thread");
     var cpu = ProcessCpu();
-    var raw1 = ParseBench.RawTreeSitterLoop(files);
+    // --quick: no 1-thread row and no ctags row (for trying changes to the stage).
+    var raw1 = quick ? (Files: 0, Definitions: 0L, Elapsed: TimeSpan.Zero) : ParseBench.RawTreeSitterLoop(files);
     var raw1Cpu = ProcessCpu() - cpu;
+    await WaitUntilIdleAsync("raw, 2 threads");
     cpu = ProcessCpu();
     var rawN = RawParallel(files, threads);
     var rawNCpu = ProcessCpu() - cpu;
+    await WaitUntilIdleAsync("TreeSitterParser");
     cpu = ProcessCpu();
     var service = ParseBench.ParserServiceLoop(files, threads);
     var serviceCpu = ProcessCpu() - cpu;
@@ -156,11 +163,15 @@ static async Task<int> RunParseAsync(string directory)
     Console.WriteLine();
     Console.WriteLine("| loop | threads | files | seconds | files/s | MB/s | vs raw (same threads) | CPU s | files per CPU s | vs raw, CPU |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-    Row("raw tree-sitter parse + tags query", 1, raw1.Files, raw1.Elapsed, raw1Cpu, bytes, null);
+    if (!quick)
+    {
+        Row("raw tree-sitter parse + tags query", 1, raw1.Files, raw1.Elapsed, raw1Cpu, bytes, null);
+    }
+
     Row("raw tree-sitter parse + tags query", threads, rawN.Files, rawN.Elapsed, rawNCpu, bytes, null);
     Row("TreeSitterParser.Parse (predicates, dedupe, records)", threads, service.Files, service.Elapsed, serviceCpu, bytes, (rawN.Files, rawN.Elapsed, rawNCpu));
     Row("parse stage (Orleans fan-out + SQLite writes)", threads, parsedFiles, parseStage, stageCpu, bytes, (rawN.Files, rawN.Elapsed, rawNCpu));
-    var ctags = RunCtags(directory, files.Select(f => f.Item1).ToList());
+    var ctags = quick ? null : RunCtags(directory, files.Select(f => f.Item1).ToList());
     if (ctags is { } tags)
     {
         Console.WriteLine($"| universal-ctags (`{tags.Command}`), same files | 1 | {files.Count} | {tags.Elapsed.TotalSeconds:0.00} | {files.Count / tags.Elapsed.TotalSeconds:0} | {bytes / 1e6 / tags.Elapsed.TotalSeconds:0.0} | - | - | - | - |");
@@ -205,6 +216,26 @@ static void Row(string name, int threads, int files, TimeSpan elapsed, TimeSpan?
     var cpuRatio = yardstick is { } z && cpu is not null ? $"{perCpuSecond / (z.Files / z.Cpu.TotalSeconds):0.00}x" : "-";
     var cpuText = cpu is { } t ? $"{t.TotalSeconds:0.00}" : "?";
     Console.WriteLine($"| {name} | {threads} | {files} | {elapsed.TotalSeconds:0.00} | {perSecond:0} | {bytes / 1e6 / elapsed.TotalSeconds:0.0} | {ratio} | {cpuText} | {perCpuSecond:0} | {cpuRatio} |");
+}
+
+// Waits (at most two minutes) until this process uses under 5% of one core over half a second.
+static async Task WaitUntilIdleAsync(string before)
+{
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromMinutes(2))
+    {
+        var cpu = ProcessCpu();
+        await Task.Delay(500);
+        if ((ProcessCpu() - cpu).TotalMilliseconds < 25)
+        {
+            break;
+        }
+    }
+
+    if (clock.Elapsed > TimeSpan.FromSeconds(1))
+    {
+        Console.WriteLine($"(waited {clock.Elapsed.TotalSeconds:0.0} s for the process to be idle before: {before})");
+    }
 }
 
 static TimeSpan ProcessCpu()
