@@ -125,6 +125,9 @@ internal sealed class NodeTable
 
     public NodeCategory this[ushort symbol] => symbol < _bySymbol.Length ? _bySymbol[symbol] : NodeCategory.None;
 
+    /// <summary>The category of every symbol, indexed by symbol (what the native walk reads).</summary>
+    public ReadOnlySpan<NodeCategory> Categories => _bySymbol;
+
     public static unsafe NodeTable Create(nint language, string languageName)
     {
         var extra = PerLanguage.GetValueOrDefault(languageName);
@@ -471,92 +474,50 @@ internal static unsafe class CodeAnalysis
         return result;
     }
 
+    // The whole-tree walk runs in C (native/codeingest_walk.c): comments (not descended into), decision and
+    // nesting events with the nesting level where they occur, and the level at which each function starts.
     private static void Walk(NodeTable table, TSNode root, List<(int Start, int End)> comments, List<Event> events,
         List<int> functions, List<RawDefinition> raw, int[] baseLevels)
     {
-        var cursor = ts_tree_cursor_new(root);
-        var nestingStack = new List<bool>(64);
-        var level = 0;
-        var nextFunction = 0;
+        Span<uint> starts = functions.Count <= 256 ? stackalloc uint[functions.Count] : new uint[functions.Count];
+        for (var i = 0; i < functions.Count; i++)
+        {
+            starts[i] = (uint)raw[functions[i]].StartByte;
+        }
+
+        CodeIngestWalk walk;
+        int status;
+        fixed (NodeCategory* categories = table.Categories)
+        fixed (uint* functionStarts = starts)
+        fixed (int* levels = baseLevels)
+        {
+            status = codeingest_walk(root, (byte*)categories, (uint)table.Categories.Length, functionStarts, (uint)functions.Count, levels, &walk);
+        }
+
         try
         {
-            while (true)
+            if (status != 0)
             {
-                var node = ts_tree_cursor_current_node(&cursor);
-                var start = (int)ts_node_start_byte(node);
-                while (nextFunction < functions.Count && raw[functions[nextFunction]].StartByte <= start)
-                {
-                    baseLevels[nextFunction++] = level;
-                }
+                throw new OutOfMemoryException("The native metrics walk ran out of memory.");
+            }
 
-                var category = table[ts_node_symbol(node)];
-                var descend = true;
-                var nests = false;
-                switch (category)
-                {
-                    case NodeCategory.Comment:
-                        var end = (int)ts_node_end_byte(node);
-                        if (end > start)
-                        {
-                            comments.Add((start, end));
-                        }
+            comments.EnsureCapacity((int)walk.CommentCount);
+            for (var i = 0; i < walk.CommentCount; i++)
+            {
+                comments.Add(((int)walk.Comments[i].Start, (int)walk.Comments[i].End));
+            }
 
-                        descend = false;
-                        break;
-                    case NodeCategory.Branch:
-                        events.Add(new Event(start, EventKind.Branch, level));
-                        nests = true;
-                        break;
-                    case NodeCategory.FlatBranch:
-                    case NodeCategory.Logical:
-                        events.Add(new Event(start, EventKind.Flat, level));
-                        break;
-                    case NodeCategory.Nesting:
-                        events.Add(new Event(start, EventKind.Nesting, level));
-                        nests = true;
-                        break;
-                    case NodeCategory.Binary when HasLogicalOperator(table, node):
-                        events.Add(new Event(start, EventKind.Flat, level));
-                        break;
-                }
-
-                if (descend && ts_tree_cursor_goto_first_child(&cursor) != 0)
-                {
-                    nestingStack.Add(nests);
-                    level += nests ? 1 : 0;
-                    continue;
-                }
-
-                while (ts_tree_cursor_goto_next_sibling(&cursor) == 0)
-                {
-                    if (ts_tree_cursor_goto_parent(&cursor) == 0)
-                    {
-                        return;
-                    }
-
-                    level -= nestingStack[^1] ? 1 : 0;
-                    nestingStack.RemoveAt(nestingStack.Count - 1);
-                }
+            events.EnsureCapacity((int)walk.EventCount);
+            for (var i = 0; i < walk.EventCount; i++)
+            {
+                var e = walk.Events[i];
+                events.Add(new Event((int)e.Position, (EventKind)e.Kind, e.Level));
             }
         }
         finally
         {
-            ts_tree_cursor_delete(&cursor);
+            codeingest_walk_free(&walk);
         }
-    }
-
-    private static bool HasLogicalOperator(NodeTable table, TSNode node)
-    {
-        var count = ts_node_child_count(node);
-        for (uint i = 0; i < count; i++)
-        {
-            if (table[ts_node_symbol(ts_node_child(node, i))] == NodeCategory.LogicalToken)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // Prefix sums over lines (1-based) of lines holding code (a non-blank byte outside comments) and lines holding a comment.

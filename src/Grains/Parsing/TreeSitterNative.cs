@@ -67,6 +67,38 @@ internal struct TSTreeCursor
     public uint Context2;
 }
 
+/// <summary>A byte range (codeingest_walk.c's CodeIngestSpan).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct CodeIngestSpan
+{
+    public uint Start;
+    public uint End;
+}
+
+/// <summary>A decision or nesting event (codeingest_walk.c's CodeIngestEvent).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct CodeIngestEvent
+{
+    public uint Position;
+    public int Kind;
+    public int Level;
+}
+
+/// <summary>What one native metrics walk found; the arrays belong to the native library (codeingest_walk_free).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct CodeIngestWalk
+{
+    public CodeIngestSpan* Comments;
+    public uint CommentCount;
+    public uint CommentCapacity;
+    public CodeIngestEvent* Events;
+    public uint EventCount;
+    public uint EventCapacity;
+}
+
+// [SuppressGCTransition] marks the node and cursor accessors: each is a few instructions over the tree (no
+// allocation, no blocking, no callback into managed code), called once or more per node, so the GC transition
+// would cost more than the call. Parsing, queries and anything that allocates keep the normal transition.
 internal static unsafe partial class TreeSitterNative
 {
     public const string LibraryName = "codeingest_treesitter";
@@ -154,67 +186,97 @@ internal static unsafe partial class TreeSitterNative
     [LibraryImport(LibraryName)]
     public static partial nint codeingest_parse_with_budget(nint parser, nint oldTree, byte* text, uint length, uint encoding, ulong budgetMicros);
 
+    /// <summary>
+    /// Our own C function (native/codeingest_walk.c): the metrics walk over the tree under <paramref name="root"/>
+    /// (comments, decision and nesting events, each function's starting nesting level). Returns 0, or -1 when
+    /// memory ran out; release <paramref name="walk"/> with <see cref="codeingest_walk_free"/> either way.
+    /// </summary>
+    [LibraryImport(LibraryName)]
+    public static partial int codeingest_walk(TSNode root, byte* table, uint tableLength, uint* functionStarts, uint functionCount, int* baseLevels, CodeIngestWalk* walk);
+
+    [LibraryImport(LibraryName)]
+    public static partial void codeingest_walk_free(CodeIngestWalk* walk);
+
     [LibraryImport(LibraryName)]
     public static partial void ts_tree_delete(nint tree);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_tree_root_node(nint tree);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial uint ts_node_descendant_count(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial uint ts_node_start_byte(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial uint ts_node_end_byte(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSPoint ts_node_start_point(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSPoint ts_node_end_point(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_node_has_error(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_node_is_error(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_node_is_missing(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte* ts_node_type(TSNode node);
 
     [LibraryImport(LibraryName)]
     public static partial TSNode ts_node_parent(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_node_next_named_sibling(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_node_is_null(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial ushort ts_node_symbol(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_node_prev_sibling(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_node_child_by_field_name(TSNode node, byte* name, uint nameLength);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial uint ts_node_named_child_count(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_node_named_child(TSNode node, uint index);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial uint ts_node_child_count(TSNode node);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_node_child(TSNode node, uint index);
 
     [LibraryImport(LibraryName)]
@@ -247,15 +309,19 @@ internal static unsafe partial class TreeSitterNative
     public static partial void ts_tree_cursor_delete(TSTreeCursor* cursor);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial TSNode ts_tree_cursor_current_node(TSTreeCursor* cursor);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_tree_cursor_goto_first_child(TSTreeCursor* cursor);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_tree_cursor_goto_next_sibling(TSTreeCursor* cursor);
 
     [LibraryImport(LibraryName)]
+    [SuppressGCTransition]
     public static partial byte ts_tree_cursor_goto_parent(TSTreeCursor* cursor);
 
     [LibraryImport(LibraryName)]
