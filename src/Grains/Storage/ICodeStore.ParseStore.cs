@@ -4,6 +4,6 @@ namespace CodeIngest.Storage;
 
 public partial interface ICodeStore
 {
-    /// <summary>Stores parsed files whose rows were prepared by the caller (<see cref="PreparedParsedFile.Create"/>); otherwise as <see cref="SaveParsedFilesAsync"/>: storing a path again replaces it, one transaction per call.</summary>
+    /// <summary>Stores parsed files whose rows were prepared by the caller (<see cref="PreparedParsedFile.Create(ParsedFileContent)"/>); otherwise as <see cref="SaveParsedFilesAsync"/>: storing a path again replaces it, one transaction per call.</summary>
     Task SavePreparedFilesAsync(string snapshotId, IReadOnlyList<PreparedParsedFile> files, CancellationToken cancellationToken = default);
 }

@@ -335,12 +335,26 @@ public sealed class PreparedParsedFile
     /// <summary>The binary parse data (<see cref="Storage.ParseData.Encode"/>).</summary>
     public byte[] ParseData { get; }
 
-    public static PreparedParsedFile Create(ParsedFileContent file)
+    public static PreparedParsedFile Create(ParsedFileContent file) => Create(file, hash: null);
+
+    /// <summary>As <see cref="Create(ParsedFileContent)"/>, with the content's hash when the caller already computed it (<see cref="HashContent"/>).</summary>
+    public static PreparedParsedFile Create(ParsedFileContent file, string? hash)
     {
         ArgumentNullException.ThrowIfNull(file);
         var content = file.Content;
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        hash ??= HashContent(content);
         var text = System.Text.Unicode.Utf8.IsValid(content) ? content : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(content));
         return new PreparedParsedFile(file.File, hash, text, Storage.ParseData.Encode(file.File));
     }
+
+    /// <summary>The content address: lower-case hex SHA-256 of the bytes.</summary>
+    public static string HashContent(ReadOnlySpan<byte> content) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+
+    /// <summary>
+    /// The same content and parse result stored under another path (a file whose bytes and language equal an already
+    /// parsed one's): the rows share the hash, text and parse data, which hold no path.
+    /// </summary>
+    public PreparedParsedFile WithPath(string path) =>
+        new(File with { Path = path }, Hash, Utf8Text, ParseData);
 }

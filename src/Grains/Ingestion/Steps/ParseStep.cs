@@ -2,7 +2,9 @@
 // cluster; one writer stores finished batches as they come (merging those that wait into one
 // write), so a resumed parse skips what is stored.
 // A file whose content is unchanged since the repository's previous snapshot, parsed by a parser
-// with the same fingerprint, is not parsed again: its stored result is reused.
+// with the same fingerprint, is not parsed again: its stored result is reused. Files with the same
+// bytes and language (vendored copies, headers installed twice) are parsed once: a first pass hashes
+// every file to parse, and each copy is stored with the result of the first file of its content.
 using System.Globalization;
 using CodeIngest.Dag;
 using CodeIngest.Parsing;
@@ -29,7 +31,11 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
         var alreadyParsed = await store.GetParsedPathsAsync(context.JobId, cancellationToken);
         var todo = files.Where(f => !alreadyParsed.Contains(f.Path)).ToList();
         var discoveredPaths = files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-        var batches = MakeBatches(todo, options.Value.ParseBatchFiles, options.Value.ParseBatchBytes);
+        var hashClock = System.Diagnostics.Stopwatch.StartNew();
+        var hashes = await HashFilesAsync(context, root, todo, cancellationToken);
+        var hashSeconds = hashClock.Elapsed.TotalSeconds;
+        var (distinct, copiesOf) = GroupIdenticalFiles(todo, hashes);
+        var batches = MakeBatches(distinct, options.Value.ParseBatchFiles, options.Value.ParseBatchBytes);
         var previous = await PreviousSnapshotAsync(context, store, cancellationToken);
         var unchanged = 0;
         var changed = 0;
@@ -80,7 +86,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                     var request = requests[i];
                     if (previous.Files.TryGetValue(request.Path, out var before))
                     {
-                        if (previous.Reusable && before.ContentHash == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.Content)))
+                        if (previous.Reusable && before.ContentHash == (hashes.GetValueOrDefault(request.Path) ?? PreparedParsedFile.HashContent(request.Content)))
                         {
                             Interlocked.Increment(ref unchanged);
                             reused.Add(new ParsedFileContent(new ParsedFile(request.Path, request.Language, before.Lines, [.. before.Definitions], before.ParseError, before.References is { } references ? [.. references] : null, before.Metrics), request.Content));
@@ -101,8 +107,31 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                 Interlocked.Add(ref parseTicks, clock.Elapsed.Ticks);
                 clock.Restart();
                 // Rows are prepared here (hash, parse-data encoding), in parallel, so the one writer only binds values.
-                var toStore = results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(reused).Concat(unreadable)
-                    .Select(PreparedParsedFile.Create).ToList();
+                var toStore = new List<PreparedParsedFile>(batch.Count);
+                foreach (var file in results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(reused).Concat(unreadable))
+                {
+                    var prepared = PreparedParsedFile.Create(file, hashes.GetValueOrDefault(file.File.Path));
+                    toStore.Add(prepared);
+                    foreach (var copy in copiesOf.GetValueOrDefault(file.File.Path) ?? [])
+                    {
+                        // The copy's own previous-snapshot state, for the counters.
+                        if (!previous.Files.TryGetValue(copy.Path, out var before))
+                        {
+                            Interlocked.Increment(ref added);
+                        }
+                        else if (previous.Reusable && before.ContentHash == prepared.Hash)
+                        {
+                            Interlocked.Increment(ref unchanged);
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref changed);
+                        }
+
+                        toStore.Add(prepared.WithPath(copy.Path));
+                    }
+                }
+
                 Interlocked.Add(ref prepareTicks, clock.Elapsed.Ticks);
                 await parsedBatches.Writer.WriteAsync(toStore, writerFailed.Token);
             }
@@ -169,6 +198,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             ["files_with_errors"] = errors.ToString(CultureInfo.InvariantCulture),
             ["definitions"] = definitions.ToString(CultureInfo.InvariantCulture),
             ["batches"] = batches.Count.ToString(CultureInfo.InvariantCulture),
+            ["files_identical_to_another"] = copiesOf.Values.Sum(c => c.Count).ToString(CultureInfo.InvariantCulture),
             ["store_writes"] = writes.ToString(CultureInfo.InvariantCulture),
             ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
             ["parser_fingerprint"] = parser.Fingerprint,
@@ -180,6 +210,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             ["files_removed"] = previous.Files.Keys.Count(p => !discoveredPaths.Contains(p)).ToString(CultureInfo.InvariantCulture),
 
             // Time summed over the worker slots (they overlap): where the stage spends its effort.
+            ["hash_seconds"] = hashSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["read_seconds"] = TimeSpan.FromTicks(readTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["parse_call_seconds"] = TimeSpan.FromTicks(parseTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
             ["prepare_seconds"] = TimeSpan.FromTicks(prepareTicks).TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture),
@@ -204,6 +235,56 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
         var fingerprint = job is null ? null : Dag.JobViewJson.Deserialize(job.ViewJson)?.Nodes.FirstOrDefault(n => n.Id == "parse")?.Result.GetValueOrDefault("parser_fingerprint");
         var files = (await store.GetFilesAsync(latest, cancellationToken)).ToDictionary(f => f.Path, StringComparer.Ordinal);
         return new Previous(latest, fingerprint == parser.Fingerprint, files);
+    }
+
+    /// <summary>SHA-256 of every file in <paramref name="files"/>, by path, read in parallel; files that cannot be read are left out (the parse records why).</summary>
+    private static async Task<Dictionary<string, string>> HashFilesAsync(StepContext context, string root, IReadOnlyList<DiscoveredFile> files, CancellationToken cancellationToken)
+    {
+        var hashes = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            files,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (file, token) =>
+            {
+                try
+                {
+                    hashes[file.Path] = PreparedParsedFile.HashContent(await context.Tools.ReadWorkspaceFileAsync(root, file.Path, token));
+                }
+                catch (IOException)
+                {
+                }
+            });
+        return new Dictionary<string, string>(hashes, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The files to parse (the first of each content and language, in the given order) and, by the path of each of
+    /// those, the later files with the same bytes and language, which take its result.
+    /// </summary>
+    internal static (List<DiscoveredFile> Distinct, Dictionary<string, List<DiscoveredFile>> CopiesOf) GroupIdenticalFiles(
+        IReadOnlyList<DiscoveredFile> files, IReadOnlyDictionary<string, string> hashes)
+    {
+        var distinct = new List<DiscoveredFile>(files.Count);
+        var copiesOf = new Dictionary<string, List<DiscoveredFile>>(StringComparer.Ordinal);
+        var first = new Dictionary<(string Hash, string Language), DiscoveredFile>();
+        foreach (var file in files)
+        {
+            if (!hashes.TryGetValue(file.Path, out var hash) || first.TryAdd((hash, file.Language), file))
+            {
+                distinct.Add(file);
+                continue;
+            }
+
+            var original = first[(hash, file.Language)].Path;
+            if (!copiesOf.TryGetValue(original, out var copies))
+            {
+                copiesOf[original] = copies = [];
+            }
+
+            copies.Add(file);
+        }
+
+        return (distinct, copiesOf);
     }
 
     internal static List<List<DiscoveredFile>> MakeBatches(IReadOnlyList<DiscoveredFile> files, int maxFiles, long maxBytes)
