@@ -71,7 +71,20 @@ public sealed class StepToolkit
     }
 
     /// <summary>Reads one file of a workspace (ReadWorkspace).</summary>
-    public Task<byte[]> ReadWorkspaceFileAsync(string root, string relativePath, CancellationToken cancellationToken)
+    public Task<byte[]> ReadWorkspaceFileAsync(string root, string relativePath, CancellationToken cancellationToken) =>
+        File.ReadAllBytesAsync(WorkspaceFilePath(root, relativePath), cancellationToken);
+
+    /// <summary>The lower-case hex SHA-256 of one file of a workspace, read through a pooled buffer (ReadWorkspace).</summary>
+    public async Task<string> HashWorkspaceFileAsync(string root, string relativePath, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(WorkspaceFilePath(root, relativePath), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private string WorkspaceFilePath(string root, string relativePath)
     {
         Require(Capability.ReadWorkspace);
         var full = Path.GetFullPath(Path.Combine(root, relativePath));
@@ -81,7 +94,7 @@ public sealed class StepToolkit
             throw new NonRetryableStepException($"path '{relativePath}' is outside the workspace '{root}'");
         }
 
-        return File.ReadAllBytesAsync(full, cancellationToken);
+        return full;
     }
 
     /// <summary>The grain factory, for fanning work out to other grains (FanOut).</summary>

@@ -248,7 +248,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             {
                 try
                 {
-                    hashes[file.Path] = PreparedParsedFile.HashContent(await context.Tools.ReadWorkspaceFileAsync(root, file.Path, token));
+                    hashes[file.Path] = await context.Tools.HashWorkspaceFileAsync(root, file.Path, token);
                 }
                 catch (IOException)
                 {
