@@ -82,12 +82,17 @@ public sealed partial class SqliteCodeStore
         var defStartByte = definition.Parameters.Add("$startByte", SqliteType.Integer);
         var defEndByte = definition.Parameters.Add("$endByte", SqliteType.Integer);
 
+        // Content is stored once per hash: copies of one content in this write bind its text once.
+        var contentWritten = new HashSet<string>(StringComparer.Ordinal);
         foreach (var prepared in files)
         {
             var parsed = prepared.File;
-            contentHash.Value = prepared.Hash;
-            contentText.Value = prepared.Utf8Text;
-            await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (contentWritten.Add(prepared.Hash))
+            {
+                contentHash.Value = prepared.Hash;
+                contentText.Value = prepared.Utf8Text;
+                await content.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
             filePath.Value = parsed.Path;
             fileLanguage.Value = parsed.Language;
