@@ -18,12 +18,13 @@ namespace CodeIngest.Bench;
 
 internal static class EmbedStageBench
 {
-    public static async Task<int> RunAsync(string directory, int rounds, int threads)
+    public static async Task<int> RunAsync(string directory, int rounds, int threads, int warmup = 1)
     {
         var settings = new EmbeddingOptions();
         var batchSize = settings.BatchSize;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load average at start: {LoadAverage()}");
-        Console.WriteLine($"corpus: {directory}; {rounds} rounds; batch {batchSize}; ONNX Runtime intra-op threads {threads}; embedding workers {settings.Workers}, request size {settings.RequestSize}");
+        warmup = Math.Max(1, warmup);
+        Console.WriteLine($"corpus: {directory}; {warmup} warm-up round(s), {rounds} rounds; batch {batchSize}; ONNX Runtime intra-op threads {threads}; embedding workers {settings.Workers}, request size {settings.RequestSize}");
         var options = new EmbeddingOptions { IntraOpThreads = threads, BatchSize = batchSize };
         var bundle = await DefaultModel.EnsureAsync(options);
         using var tokenizing = new OnnxEmbedder(bundle, options);
@@ -40,13 +41,14 @@ internal static class EmbedStageBench
         var bareIds = TimeSpan.Zero;
         var texts = 0;
         var chunkCount = 0;
+        var breakdown = new SortedDictionary<string, double>(StringComparer.Ordinal);
         try
         {
             await using var cluster = await EmbeddedCluster.StartAsync(data, configure: o => o.Embed = true);
             var store = new SqliteCodeStore(database);
-            for (var round = 0; round <= rounds; round++)
+            for (var round = 1 - warmup; round <= rounds; round++)
             {
-                if (round > 0)
+                if (round > 1 - warmup)
                 {
                     await using var connection = new SqliteConnection($"Data Source={database}");
                     await connection.OpenAsync();
@@ -70,7 +72,7 @@ internal static class EmbedStageBench
                 var chunks = await store.GetChunksAsync(view.JobId);
                 var (chunkWindows, pathWindows) = EmbedStep.Texts(chunks, bundle.MaxTokens);
                 var all = chunkWindows.Concat(pathWindows).Select(w => w.Text).ToList();
-                if (round > 0 && (all.Count != embedded || node.Attempts != 1))
+                if (round > 1 - warmup && (all.Count != embedded || node.Attempts != 1))
                 {
                     throw new InvalidOperationException($"the stage embedded {embedded} texts in {node.Attempts} attempt(s); the snapshot has {all.Count}: not a clean run");
                 }
@@ -84,6 +86,7 @@ internal static class EmbedStageBench
                 var textTime = clock.Elapsed;
 
                 // The same texts ordered by length, as the stage orders them (padding per batch is the same).
+                var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
                 clock.Restart();
                 foreach (var batch in all.OrderBy(t => t.Length).Chunk(batchSize))
                 {
@@ -91,11 +94,28 @@ internal static class EmbedStageBench
                 }
 
                 var sortedTime = clock.Elapsed;
+                var sortedJit = System.Runtime.JitInfo.GetCompilationTime() - jitBefore;
+                var sortedPadded = all.OrderBy(t => t.Length).Chunk(batchSize).Sum(b => (long)b.Length * Math.Max(1, b.Max(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens).Length)));
+                Console.WriteLine($"  bare sorted by length: {all.Count} texts in batches of {batchSize}, {sortedPadded} tokens with padding (the stage's batcher_padded_tokens)");
                 var inputs = all.Chunk(batchSize).Select(b => EmbedBench.BareInputs(b.Select(t => tokenizing.Tokenizer.Encode(t, bundle.MaxTokens)).ToArray())).ToList();
                 clock.Restart();
                 EmbedBench.RunBare(bare, inputs);
                 var idsTime = clock.Elapsed;
-                Console.WriteLine($"round {round}{(round == 0 ? " (warm-up: model load, not counted)" : string.Empty)}: {chunks.Count} chunks, {all.Count} texts; embed stage {stageTime.TotalSeconds:0.00} s, bare (tokenize + run) {textTime.TotalSeconds:0.00} s, bare sorted by length {sortedTime.TotalSeconds:0.00} s, bare (ids) {idsTime.TotalSeconds:0.00} s; load {LoadAverage()}");
+                Console.WriteLine($"round {round}{(round <= 0 ? " (warm-up: model load, JIT; not counted)" : string.Empty)}: {chunks.Count} chunks, {all.Count} texts; embed stage {stageTime.TotalSeconds:0.00} s, bare (tokenize + run) {textTime.TotalSeconds:0.00} s, bare sorted by length {sortedTime.TotalSeconds:0.00} s (JIT meanwhile {sortedJit.TotalSeconds:0.000} s), bare (ids) {idsTime.TotalSeconds:0.00} s; load {LoadAverage()}");
+                Console.WriteLine($"  embed node: {string.Join(", ", node.Result.Where(r => r.Key.EndsWith("_seconds", StringComparison.Ordinal) || r.Key.StartsWith("batcher_", StringComparison.Ordinal)).Select(r => $"{r.Key} {r.Value}"))}");
+                foreach (var other in view.Nodes.Where(n => n.Id != "embed" && n.FinishedAt > node.StartedAt))
+                {
+                    Console.WriteLine($"  beside embed: {other.Id} {other.StartedAt:HH:mm:ss.fff}-{other.FinishedAt:HH:mm:ss.fff} (embed {node.StartedAt:HH:mm:ss.fff}-{node.FinishedAt:HH:mm:ss.fff})");
+                }
+
+                if (round > 0)
+                {
+                    foreach (var (key, value) in node.Result.Where(r => r.Key.EndsWith("_seconds", StringComparison.Ordinal)))
+                    {
+                        breakdown[key] = breakdown.GetValueOrDefault(key) + double.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+
                 if (round > 0)
                 {
                     stage += stageTime;
@@ -120,6 +140,8 @@ internal static class EmbedStageBench
         Console.WriteLine($"| bare session, tokenize + run, batch {batchSize} | {texts} | {bareText.TotalSeconds:0.00} | {texts / bareText.TotalSeconds:0} | {bareText / stage:0.00}x |");
         Console.WriteLine($"| bare session, tokenize + run, texts ordered by length as the stage orders them, batch {batchSize} | {texts} | {bareSorted.TotalSeconds:0.00} | {texts / bareSorted.TotalSeconds:0} | {bareSorted / stage:0.00}x |");
         Console.WriteLine($"| bare session, pre-tokenized ids, batch {batchSize} | {texts} | {bareIds.TotalSeconds:0.00} | {texts / bareIds.TotalSeconds:0} | {bareIds / stage:0.00}x |");
+        Console.WriteLine();
+        Console.WriteLine($"embed node breakdown, {rounds} rounds summed (worker_* are summed over concurrent requests; jit_seconds is the process's JIT time while the texts were embedded): {string.Join(", ", breakdown.Select(b => $"{b.Key} {b.Value:0.00}"))}");
         return 0;
     }
 

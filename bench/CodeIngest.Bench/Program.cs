@@ -9,8 +9,9 @@
 //                                  and the cost of killing the job's silo mid-parse (needs src/Silo built)
 //   CodeIngest.Bench embed [texts] [threads]   default embedding model: OnnxEmbedder against a
 //                                  bare ONNX Runtime session on the same texts, batch 32
-//   CodeIngest.Bench embed-stage <dir> [rounds] [threads]   the ingest job's embed stage end to end (grains, batcher,
-//                                  store reads and writes) against a bare ONNX Runtime session on the same texts, batch 32
+//   CodeIngest.Bench embed-stage <dir> [rounds] [threads] [warm-up rounds]   the ingest job's embed stage end to end (grains,
+//                                  batcher, store reads and writes) against a bare ONNX Runtime session on the same texts,
+//                                  batch 32; 1 warm-up round unless told (more let the process's JIT tier-up settle)
 //   CodeIngest.Bench search [sizes] [queries]   exact vector top-10 latency and memory at N chunks
 //                                  (default 10000,100000) against a scalar loop, same run
 //   CodeIngest.Bench search-e2e <python-dir> [sizes] [rounds]   search latency through a hosted silo's search grain
@@ -50,11 +51,12 @@ switch (args.FirstOrDefault())
         return await EmbedBench.RunAsync(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2048,
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
-    case "embed-stage" when args.Length is >= 2 and <= 4:
+    case "embed-stage" when args.Length is >= 2 and <= 5:
         return await EmbedStageBench.RunAsync(
             Path.GetFullPath(args[1]),
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2,
-            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount);
+            args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Environment.ProcessorCount,
+            args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 1);
     case "search" when args.Length <= 3:
         return SearchBench.Run(
             args.Length > 1 ? [.. args[1].Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture))] : [10_000, 100_000],
@@ -70,7 +72,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 40,
             args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0);
     default:
-        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> [--quick] | parse-store <dir> | recall <dir> [dir...] | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
+        Console.Error.WriteLine("usage: CodeIngest.Bench parse <dir> [--quick] | parse-store <dir> | recall <dir> [dir...] | graph <dir> | graph-stage <data-dir> [snapshot] | cluster <dir> <postgres> | api <base-url> <token> [rates] [seconds] | embed [texts] [threads] | embed-stage <dir> [rounds] [threads] [warm-up rounds] | search [sizes] [queries] | search-e2e <python-dir> [sizes] [rounds] | watch <dir> [edits] [debounce-ms]");
         return 2;
 }
 

@@ -11,6 +11,17 @@ public sealed record EmbedItem(string Hash, string Text);
 [GenerateSerializer, Immutable, Alias("codeingest.EmbeddingModelInfo")]
 public sealed record EmbeddingModelInfo(string ModelId, int Dimension, int MaxTokens);
 
+/// <summary>What one EmbedAndStore request did: texts embedded, the hashes it skipped because their vector was stored
+/// meanwhile (another ingest), and seconds spent looking up stored hashes, waiting for the silo's batcher (tokenization and
+/// ONNX Runtime) and writing the vectors.</summary>
+[GenerateSerializer, Immutable, Alias("codeingest.EmbedStoreResult")]
+public sealed record EmbedStoreResult(int Embedded, IReadOnlyList<string> AlreadyStored, double LookupSeconds, double EmbedSeconds, double StoreSeconds);
+
+/// <summary>A silo batcher's totals since it started: texts and ONNX Runtime calls, seconds spent tokenizing and in ONNX
+/// Runtime, and the tokens it fed (without and with each batch's padding).</summary>
+[GenerateSerializer, Immutable, Alias("codeingest.EmbeddingBatcherStats")]
+public sealed record EmbeddingBatcherStats(string Silo, long Texts, long Batches, double TokenizeSeconds, double RunSeconds, long Tokens, long PaddedTokens);
+
 [Alias("codeingest.IEmbeddingGrain")]
 public interface IEmbeddingGrain : IGrainWithIntegerKey
 {
@@ -27,12 +38,16 @@ public interface IEmbeddingGrain : IGrainWithIntegerKey
     /// <summary>Embeds the texts whose hash has no stored vector yet and stores them; returns how many were embedded.</summary>
     [Alias("EmbedAndStore")]
     [ResponseTimeout("00:10:00")]
-    Task<int> EmbedAndStoreAsync(IReadOnlyList<EmbedItem> items, CancellationToken cancellationToken = default);
+    Task<EmbedStoreResult> EmbedAndStoreAsync(IReadOnlyList<EmbedItem> items, CancellationToken cancellationToken = default);
 
     /// <summary>One vector per text (queries); nothing is stored.</summary>
     [Alias("Embed")]
     [ResponseTimeout("00:10:00")]
     Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
+
+    /// <summary>The totals of this worker's silo batcher.</summary>
+    [Alias("GetBatcherStats")]
+    Task<EmbeddingBatcherStats> GetBatcherStatsAsync();
 
     /// <summary>The address of the silo this activation lives on (placement checks).</summary>
     [Alias("GetSilo")]

@@ -1,9 +1,12 @@
 // A silo's model runtime: loads the configured model bundle once (the default model is fetched and
 // converted on first use), and runs every text sent to this silo through one batcher. The batcher
-// collects texts from all callers into batches of EmbeddingOptions.BatchSize, waits at most
-// MaxBatchDelay for a partial batch to fill, and holds at most MaxPendingTexts waiting texts: beyond
-// that, callers wait (backpressure) instead of queueing without bound. ONNX Runtime runs on a
-// dedicated thread, never on an Orleans scheduler turn.
+// collects texts from all callers into batches of EmbeddingOptions.BatchSize (a request's texts enter
+// the queue together, in its order, so a caller that sends texts sorted by length gets the batches a
+// plain loop over them would make), waits at most MaxBatchDelay for a partial batch to fill, and holds
+// at most MaxPendingTexts waiting texts: beyond that, callers wait (backpressure) instead of queueing
+// without bound. Tokenization and ONNX Runtime run on a dedicated thread (a synchronous loop), never
+// on an Orleans scheduler turn or a thread-pool thread; a request completes once, with its last vector.
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,6 +20,7 @@ public sealed partial class EmbeddingService : IAsyncDisposable
     private readonly Lazy<Task<ModelBundle>> _bundle;
     private readonly Lazy<Task<OnnxEmbedder>> _embedder;
     private readonly Channel<Pending> _queue;
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
 
@@ -47,6 +51,20 @@ public sealed partial class EmbeddingService : IAsyncDisposable
 
     private long _embedded;
     private long _batches;
+    private long _tokenizeTicks;
+    private long _runTicks;
+    private long _tokens;
+    private long _paddedTokens;
+
+    /// <summary>The batcher's totals since this silo started.</summary>
+    public EmbeddingBatcherStats Stats(string silo) => new(
+        silo,
+        Embedded,
+        Batches,
+        TimeSpan.FromTicks(Interlocked.Read(ref _tokenizeTicks)).TotalSeconds,
+        TimeSpan.FromTicks(Interlocked.Read(ref _runTicks)).TotalSeconds,
+        Interlocked.Read(ref _tokens),
+        Interlocked.Read(ref _paddedTokens));
 
     /// <summary>The model's description (fetching and converting the default model on first use).</summary>
     public Task<ModelBundle> GetBundleAsync() => _bundle.Value;
@@ -57,20 +75,32 @@ public sealed partial class EmbeddingService : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(texts);
         var embedder = await _embedder.Value.ConfigureAwait(false);
         EnsureLoop(embedder);
-        var pending = new Pending[texts.Count];
-        for (var i = 0; i < texts.Count; i++)
+        if (texts.Count == 0)
         {
-            pending[i] = new Pending(texts[i] ?? string.Empty);
-            await _queue.Writer.WriteAsync(pending[i], cancellationToken).ConfigureAwait(false);
+            return [];
         }
 
-        var result = new float[texts.Count][];
-        for (var i = 0; i < pending.Length; i++)
+        // A request's texts enter the queue together (one writer at a time), so the batcher cuts batches from
+        // consecutive texts in the order the caller sent them, and the request completes once, with its last vector.
+        var request = new Request(texts.Count);
+        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            result[i] = await pending[i].Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                var item = new Pending(request, i, texts[i] ?? string.Empty);
+                if (!_queue.Writer.TryWrite(item))
+                {
+                    await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _writing.Release();
         }
 
-        return result;
+        return await request.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -88,6 +118,7 @@ public sealed partial class EmbeddingService : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _writing.Dispose();
     }
 
     private void EnsureLoop(OnnxEmbedder embedder)
@@ -99,19 +130,44 @@ public sealed partial class EmbeddingService : IAsyncDisposable
 
         lock (_queue)
         {
-            _loop ??= Task.Factory.StartNew(() => RunLoopAsync(embedder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+            // A synchronous loop on its own thread: ONNX Runtime and the waits between batches block this thread only.
+            _loop ??= Task.Factory.StartNew(() => RunLoop(embedder), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
-    private async Task RunLoopAsync(OnnxEmbedder embedder)
+    private void RunLoop(OnnxEmbedder embedder)
     {
         var batchSize = Math.Max(1, _options.BatchSize);
         var batch = new List<Pending>(batchSize);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+        Task<bool>? waiting = null;
+
+        // Blocks until a text can be read (true), the queue is closed or the service stops (false), or the timeout passes (null).
+        // A wait that timed out stays pending and is reused by the next call.
+        bool? WaitForText(TimeSpan timeout)
+        {
+            waiting ??= reader.WaitToReadAsync(_stopping.Token).AsTask();
+            try
+            {
+                if (!waiting.Wait(timeout))
+                {
+                    return null;
+                }
+            }
+            catch (AggregateException) when (waiting.IsCanceled)
+            {
+                return false;
+            }
+
+            var readable = waiting.Result;
+            waiting = null;
+            return readable;
+        }
+
+        while (WaitForText(Timeout.InfiniteTimeSpan) == true)
         {
             batch.Clear();
-            var deadline = DateTime.UtcNow + _options.MaxBatchDelay;
+            var started = Stopwatch.GetTimestamp();
             while (batch.Count < batchSize)
             {
                 if (reader.TryRead(out var item))
@@ -120,55 +176,50 @@ public sealed partial class EmbeddingService : IAsyncDisposable
                     continue;
                 }
 
-                var wait = deadline - DateTime.UtcNow;
-                if (wait <= TimeSpan.Zero)
-                {
-                    break;
-                }
-
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                timeout.CancelAfter(wait);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+                var wait = _options.MaxBatchDelay - Stopwatch.GetElapsedTime(started);
+                if (wait <= TimeSpan.Zero || WaitForText(wait) != true)
                 {
                     break;
                 }
             }
 
-            if (batch.Count == 0)
+            if (batch.Count > 0)
             {
-                continue;
+                Run(embedder, batch);
+            }
+        }
+    }
+
+    private void Run(OnnxEmbedder embedder, List<Pending> batch)
+    {
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var tokens = new int[batch.Count][];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                tokens[i] = embedder.Tokenizer.Encode(batch[i].Text, embedder.Bundle.MaxTokens);
             }
 
-            try
+            Interlocked.Add(ref _tokenizeTicks, clock.Elapsed.Ticks);
+            clock.Restart();
+            var vectors = embedder.EmbedTokens(tokens);
+            Interlocked.Add(ref _runTicks, clock.Elapsed.Ticks);
+            Interlocked.Add(ref _tokens, tokens.Sum(t => (long)t.Length));
+            Interlocked.Add(ref _paddedTokens, (long)tokens.Length * Math.Max(1, tokens.Max(t => t.Length)));
+            for (var i = 0; i < batch.Count; i++)
             {
-                var tokens = new int[batch.Count][];
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    tokens[i] = embedder.Tokenizer.Encode(batch[i].Text, embedder.Bundle.MaxTokens);
-                }
-
-                var vectors = embedder.EmbedTokens(tokens);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Result.TrySetResult(vectors[i]);
-                }
-
-                Interlocked.Add(ref _embedded, batch.Count);
-                Interlocked.Increment(ref _batches);
+                batch[i].Request.Set(batch[i].Index, vectors[i]);
             }
-            catch (Exception ex)
+
+            Interlocked.Add(ref _embedded, batch.Count);
+            Interlocked.Increment(ref _batches);
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch)
             {
-                foreach (var item in batch)
-                {
-                    item.Result.TrySetException(ex);
-                }
+                item.Request.Fail(ex);
             }
         }
     }
@@ -183,11 +234,28 @@ public sealed partial class EmbeddingService : IAsyncDisposable
         return await DefaultModel.EnsureAsync(_options).ConfigureAwait(false);
     }
 
-    private sealed class Pending(string text)
-    {
-        public string Text { get; } = text;
+    /// <summary>One text of a request, and its place in it.</summary>
+    private readonly record struct Pending(Request Request, int Index, string Text);
 
-        public TaskCompletionSource<float[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The vectors of one EmbedAsync call, completed once all of them are set.</summary>
+    private sealed class Request(int count)
+    {
+        private int _remaining = count;
+
+        public float[][] Vectors { get; } = new float[count][];
+
+        public TaskCompletionSource<float[][]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Set(int index, float[] vector)
+        {
+            Vectors[index] = vector;
+            if (Interlocked.Decrement(ref _remaining) == 0)
+            {
+                Completion.TrySetResult(Vectors);
+            }
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
     }
 
     private static partial class Log
