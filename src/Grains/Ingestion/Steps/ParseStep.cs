@@ -39,6 +39,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
         var previous = await PreviousSnapshotAsync(context, store, cancellationToken);
         var unchanged = 0;
         var changed = 0;
+        var copies = 0;
         var added = 0;
 
         var parsed = alreadyParsed.Count;
@@ -65,15 +66,49 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var requests = new List<ParseRequest>(batch.Count);
                 var unreadable = new List<ParsedFileContent>();
-                foreach (var file in batch)
+                // The hash of the bytes read here (a file may change after the hashing pass), and by path of a file
+                // to parse, its copies whose bytes read here are still the same.
+                var hashOf = new Dictionary<string, string>(StringComparer.Ordinal);
+                var sameAs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+                async Task<byte[]?> ReadAsync(DiscoveredFile file)
                 {
                     try
                     {
-                        requests.Add(new ParseRequest(file.Path, file.Language, await context.Tools.ReadWorkspaceFileAsync(root, file.Path, cancellationToken)));
+                        var content = await context.Tools.ReadWorkspaceFileAsync(root, file.Path, cancellationToken);
+                        hashOf[file.Path] = PreparedParsedFile.HashContent(content);
+                        return content;
                     }
                     catch (IOException ex)
                     {
                         unreadable.Add(new ParsedFileContent(new ParsedFile(file.Path, file.Language, 0, [], $"unreadable: {ex.Message}"), []));
+                        return null;
+                    }
+                }
+
+                foreach (var file in batch)
+                {
+                    var content = await ReadAsync(file);
+                    if (content is not null)
+                    {
+                        requests.Add(new ParseRequest(file.Path, file.Language, content));
+                    }
+
+                    foreach (var copy in copiesOf.GetValueOrDefault(file.Path) ?? [])
+                    {
+                        if (await ReadAsync(copy) is not { } copyContent)
+                        {
+                            continue;
+                        }
+
+                        if (content is not null && hashOf[copy.Path] == hashOf[file.Path])
+                        {
+                            (sameAs.TryGetValue(file.Path, out var list) ? list : sameAs[file.Path] = []).Add(copy.Path);
+                        }
+                        else
+                        {
+                            // Changed since the hashing pass, or the first file of its content became unreadable: parsed on its own.
+                            requests.Add(new ParseRequest(copy.Path, copy.Language, copyContent));
+                        }
                     }
                 }
 
@@ -86,7 +121,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                     var request = requests[i];
                     if (previous.Files.TryGetValue(request.Path, out var before))
                     {
-                        if (previous.Reusable && before.ContentHash == (hashes.GetValueOrDefault(request.Path) ?? PreparedParsedFile.HashContent(request.Content)))
+                        if (previous.Reusable && before.ContentHash == hashOf[request.Path])
                         {
                             Interlocked.Increment(ref unchanged);
                             reused.Add(new ParsedFileContent(new ParsedFile(request.Path, request.Language, before.Lines, [.. before.Definitions], before.ParseError, before.References is { } references ? [.. references] : null, before.Metrics), request.Content));
@@ -110,12 +145,12 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                 var toStore = new List<PreparedParsedFile>(batch.Count);
                 foreach (var file in results.Select((r, i) => new ParsedFileContent(r, requests[i].Content)).Concat(reused).Concat(unreadable))
                 {
-                    var prepared = PreparedParsedFile.Create(file, hashes.GetValueOrDefault(file.File.Path));
+                    var prepared = PreparedParsedFile.Create(file, hashOf.GetValueOrDefault(file.File.Path));
                     toStore.Add(prepared);
-                    foreach (var copy in copiesOf.GetValueOrDefault(file.File.Path) ?? [])
+                    foreach (var copy in sameAs.GetValueOrDefault(file.File.Path) ?? [])
                     {
                         // The copy's own previous-snapshot state, for the counters.
-                        if (!previous.Files.TryGetValue(copy.Path, out var before))
+                        if (!previous.Files.TryGetValue(copy, out var before))
                         {
                             Interlocked.Increment(ref added);
                         }
@@ -128,7 +163,8 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
                             Interlocked.Increment(ref changed);
                         }
 
-                        toStore.Add(prepared.WithPath(copy.Path));
+                        toStore.Add(prepared.WithPath(copy));
+                        Interlocked.Increment(ref copies);
                     }
                 }
 
@@ -198,7 +234,7 @@ public sealed class ParseStep(IOptions<IngestionOptions> options, TreeSitterPars
             ["files_with_errors"] = errors.ToString(CultureInfo.InvariantCulture),
             ["definitions"] = definitions.ToString(CultureInfo.InvariantCulture),
             ["batches"] = batches.Count.ToString(CultureInfo.InvariantCulture),
-            ["files_identical_to_another"] = copiesOf.Values.Sum(c => c.Count).ToString(CultureInfo.InvariantCulture),
+            ["files_identical_to_another"] = copies.ToString(CultureInfo.InvariantCulture),
             ["store_writes"] = writes.ToString(CultureInfo.InvariantCulture),
             ["resumed_after"] = alreadyParsed.Count.ToString(CultureInfo.InvariantCulture),
             ["parser_fingerprint"] = parser.Fingerprint,
