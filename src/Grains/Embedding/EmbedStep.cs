@@ -131,7 +131,7 @@ public sealed class EmbedStep(IOptions<EmbeddingOptions> options) : IDagStep
             ["prepare_seconds"] = Seconds(prepareSeconds),
             ["embed_seconds"] = Seconds(embedSeconds),
             // JIT compilation in this process while the texts were embedded (tier-up of warm code competes with ONNX Runtime for
-            // the cores; it fades once a silo has run a few dozen ingests).
+            // the cores; measured: it fades after the first few ingests of a silo).
             ["jit_seconds"] = Seconds(jitSeconds),
             ["worker_lookup_seconds"] = Seconds(TimeSpan.FromTicks(workerLookupTicks).TotalSeconds),
             ["worker_embed_seconds"] = Seconds(TimeSpan.FromTicks(workerEmbedTicks).TotalSeconds),
