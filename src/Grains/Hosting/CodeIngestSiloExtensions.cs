@@ -57,7 +57,8 @@ public static class CodeIngestSiloExtensions
         services.TryAddSingleton(sp =>
         {
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
-            return new TreeSitterParser(parseBudget: ingestion.ParseBudget, maxFileBytes: Math.Clamp(ingestion.MaxFileSize, 1, uint.MaxValue), maxTreeNodes: ingestion.MaxTreeNodes);
+            return new TreeSitterParser(parseBudget: ingestion.ParseBudget, maxFileBytes: Math.Clamp(ingestion.MaxFileSize, 1, uint.MaxValue), maxTreeNodes: ingestion.MaxTreeNodes,
+                batchThreads: ingestion.ParseThreadsPerSilo > 0 ? ingestion.ParseThreadsPerSilo : null);
         });
         services.TryAddSingleton<DagStepRegistry>();
         services.TryAddSingleton<StepToolkitFactory>();

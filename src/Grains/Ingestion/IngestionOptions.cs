@@ -32,6 +32,9 @@ public sealed class IngestionOptions
     /// <summary>Parse batches in flight at once (spread over the cluster's silos).</summary>
     public int ParseConcurrency { get; set; } = 8;
 
+    /// <summary>Parse batches one silo parses at once (one thread each); 0 means one per processor. Batches over it wait their turn.</summary>
+    public int ParseThreadsPerSilo { get; set; }
+
     public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     public TimeSpan DiscoverTimeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -7,21 +7,7 @@ namespace CodeIngest.Parsing;
 [RandomPlacement]
 public sealed class FileParseGrain(TreeSitterParser parser) : Grain, IFileParseGrain
 {
-    public Task<ParsedFile[]> ParseBatchAsync(ParseRequest[] files)
-    {
-        ArgumentNullException.ThrowIfNull(files);
-
-        // CPU-bound: run on the thread pool so the silo's scheduler threads stay free for messages.
-        return Task.Run(() =>
-        {
-            var results = new ParsedFile[files.Length];
-            for (var i = 0; i < files.Length; i++)
-            {
-                var file = files[i];
-                results[i] = parser.Parse(file.Path, file.Language, file.Content);
-            }
-
-            return results;
-        });
-    }
+    // CPU-bound: the parser runs it on the thread pool (the silo's scheduler threads stay free for messages),
+    // at most one batch per core at a time across all of this silo's parse grains.
+    public Task<ParsedFile[]> ParseBatchAsync(ParseRequest[] files) => parser.ParseBatchAsync(files);
 }

@@ -31,6 +31,7 @@ public sealed unsafe class TreeSitterParser : IDisposable
     private readonly ulong _parseBudgetMicros;
     private readonly long _maxFileBytes;
     private readonly int _maxTreeNodes;
+    private readonly SemaphoreSlim _batchGate;
     private readonly ConcurrentDictionary<string, Lazy<CompiledLanguage>> _languages = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<Worker> _workers = [];
     private int _disposed;
@@ -40,8 +41,17 @@ public sealed unsafe class TreeSitterParser : IDisposable
     /// <param name="parseBudget">Time limit per file; default <see cref="DefaultParseBudget"/>.</param>
     /// <param name="maxFileBytes">Largest file parsed; default <see cref="DefaultMaxFileBytes"/>.</param>
     /// <param name="maxTreeNodes">Most syntax-tree nodes per file; default <see cref="DefaultMaxTreeNodes"/>.</param>
-    public TreeSitterParser(string? queriesDirectory = null, TimeSpan? parseBudget = null, long? maxFileBytes = null, int? maxTreeNodes = null)
+    /// <param name="batchThreads">Most batches <see cref="ParseBatchAsync"/> parses at once (each on its own thread); default one per processor.</param>
+    public TreeSitterParser(string? queriesDirectory = null, TimeSpan? parseBudget = null, long? maxFileBytes = null, int? maxTreeNodes = null, int? batchThreads = null)
     {
+        BatchThreads = batchThreads ?? Environment.ProcessorCount;
+        if (BatchThreads <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchThreads), BatchThreads, "The number of batch threads must be positive.");
+        }
+
+        _batchGate = new SemaphoreSlim(BatchThreads, BatchThreads);
+
         _maxFileBytes = maxFileBytes ?? DefaultMaxFileBytes;
         if (_maxFileBytes <= 0 || _maxFileBytes > uint.MaxValue)
         {
@@ -63,6 +73,33 @@ public sealed unsafe class TreeSitterParser : IDisposable
 
         _parseBudgetMicros = Math.Max(1UL, (ulong)Math.Ceiling(_parseBudget.TotalMicroseconds));
         _fingerprint = new Lazy<string>(ComputeFingerprint);
+    }
+
+    /// <summary>Most batches <see cref="ParseBatchAsync"/> parses at once.</summary>
+    public int BatchThreads { get; }
+
+    /// <summary>
+    /// Parses <paramref name="files"/> in order on a thread-pool thread and returns one result per request (as
+    /// <see cref="Parse"/>). At most <see cref="BatchThreads"/> batches parse at once; a batch over that waits
+    /// without holding a thread. Parsing is native CPU work: more parsing threads than cores would only add
+    /// context switches and evict each other's parse tables from the caches, and the process's other work
+    /// (reads, the store writer) would wait behind them.
+    /// </summary>
+    public Task<ParsedFile[]> ParseBatchAsync(IReadOnlyList<ParseRequest> files, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return ParseBatchGate.RunAsync(_batchGate, () =>
+        {
+            var results = new ParsedFile[files.Count];
+            for (var i = 0; i < files.Count; i++)
+            {
+                var file = files[i];
+                results[i] = Parse(file.Path, file.Language, file.Content);
+            }
+
+            return results;
+        }, cancellationToken);
     }
 
     /// <summary>Bump when the C# extraction logic changes what a parse yields for the same bytes.</summary>
@@ -926,6 +963,23 @@ public sealed unsafe class TreeSitterParser : IDisposable
             {
                 ts_query_delete(Query);
             }
+        }
+    }
+}
+
+/// <summary>Runs CPU-bound work on the thread pool once the gate lets it in (outside the parser's unsafe context, which cannot await).</summary>
+internal static class ParseBatchGate
+{
+    public static async Task<T> RunAsync<T>(SemaphoreSlim gate, Func<T> work, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(work, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 }

@@ -58,6 +58,29 @@ public sealed class ParserLimitsTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new TreeSitterParser(maxFileBytes: maxFileBytes));
         Assert.Contains("between 1 and 4294967295 bytes", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new TreeSitterParser(maxTreeNodes: 0));
+        Assert.Contains("batch threads must be positive", Assert.Throws<ArgumentOutOfRangeException>(() => new TreeSitterParser(batchThreads: 0)).Message);
+    }
+
+    // One batch thread: six batches sent at once parse one after another, each gets its own results in
+    // request order; a batch whose caller gave up before its turn is not parsed.
+    [Fact]
+    public async Task Batches_over_the_thread_limit_wait_their_turn()
+    {
+        using var parser = new TreeSitterParser(batchThreads: 1);
+        Assert.Equal(1, parser.BatchThreads);
+        var batches = Enumerable.Range(0, 6).Select(b => Enumerable.Range(0, 20)
+            .Select(f => new ParseRequest($"b{b}/f{f}.py", "python", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 50).Select(i => $"def b{b}_f{f}_{i}():\n    return {i}\n")))))
+            .ToArray()).ToArray();
+
+        var results = await Task.WhenAll(batches.Select(batch => parser.ParseBatchAsync(batch)));
+
+        for (var b = 0; b < batches.Length; b++)
+        {
+            Assert.Equal(batches[b].Select(r => r.Path), results[b].Select(r => r.Path));
+            Assert.All(results[b], (file, f) => Assert.Equal(Enumerable.Range(0, 50).Select(i => $"b{b}_f{f}_{i}"), file.Definitions.Select(d => d.Name)));
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => parser.ParseBatchAsync(batches[0], new CancellationToken(canceled: true)));
     }
 
     // Managed progress callbacks crashed the process under load (see TreeSitterParser.ParseTree); this
