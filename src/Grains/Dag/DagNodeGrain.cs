@@ -190,23 +190,59 @@ public sealed partial class DagNodeGrain(
         }
 
         var context = new StepContext(jobId, spec.Id, attempt, parameters, input.DependencyOutputs, toolkits.Create(spec.Role, jobId, spec.Id), ReportProgress);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(spec.Timeout);
+
+        // The step's token: cancelled by the node's token, by the timeout, and explicitly whenever this method returns before
+        // the step ended. It is disposed only once the step ended: disposing a linked source unhooks it from the node's token,
+        // and the node's cancel can complete the wait below (and so end this method) inline, before it reaches that link. With
+        // a `using` here the step's token was never cancelled and a cancelled job's graph and quality steps ran to their end.
+        var stepCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stepCancellation.CancelAfter(spec.Timeout);
 
         // The step runs on the thread pool so that CPU-bound or blocking work never holds the grain's scheduler.
-        var work = Task.Run(() => step.ExecuteAsync(context, timeout.Token), CancellationToken.None);
+        var work = Task.Run(() => step.ExecuteAsync(context, stepCancellation.Token), CancellationToken.None);
         try
         {
             return await work.WaitAsync(spec.Timeout, cancellationToken);
         }
-        catch (TimeoutException) when (timeout.IsCancellationRequested || !work.IsCompleted)
+        catch (TimeoutException) when (stepCancellation.IsCancellationRequested || !work.IsCompleted)
         {
-            _ = work.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             throw new StepTimeoutException($"timed out after {FormatDuration(spec.Timeout)}");
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stepCancellation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new StepTimeoutException($"timed out after {FormatDuration(spec.Timeout)}");
+        }
+        finally
+        {
+            if (!work.IsCompleted)
+            {
+                CancelStep(stepCancellation);
+            }
+
+            // Disposed once the step has ended (it may still use its token until then); a late failure of it is observed there.
+            _ = work.ContinueWith(
+                static (ended, source) =>
+                {
+                    ((CancellationTokenSource)source!).Dispose();
+                    return ended.Exception;
+                },
+                stepCancellation,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    private void CancelStep(CancellationTokenSource stepCancellation)
+    {
+        try
+        {
+            stepCancellation.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            // A callback the step registered on its token failed; the node's outcome is already decided.
+            Log.StepCancelCallbackFailed(logger, this.GetPrimaryKeyString(), ex.InnerExceptions[0].Message);
         }
     }
 
@@ -257,5 +293,8 @@ public sealed partial class DagNodeGrain(
 
         [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "Node {Node}: progress report failed: {Error}")]
         public static partial void ProgressReportFailed(ILogger logger, string node, string error);
+
+        [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Node {Node}: a cancellation callback of its step failed: {Error}")]
+        public static partial void StepCancelCallbackFailed(ILogger logger, string node, string error);
     }
 }

@@ -36,22 +36,25 @@ public static partial class ArchitectureAnalyzer
     public const int TopSymbolCount = 100;
 
     /// <summary>The report of a graph built from <paramref name="files"/> by <see cref="GraphBuilder"/>.</summary>
-    public static ArchitectureReport Analyze(CodeGraph graph, IReadOnlyList<StoredFile> files) => Analyze(graph with { EntryPoints = EntryPoints(files) });
+    public static ArchitectureReport Analyze(CodeGraph graph, IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default) =>
+        Analyze(graph with { EntryPoints = EntryPoints(files) }, cancellationToken);
 
-    /// <summary>The report of a graph; its entry points are those the graph carries.</summary>
-    public static ArchitectureReport Analyze(CodeGraph graph)
+    /// <summary>The report of a graph; its entry points are those the graph carries. Checks <paramref name="cancellationToken"/> between
+    /// its passes and inside the graph algorithms.</summary>
+    public static ArchitectureReport Analyze(CodeGraph graph, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(graph);
+        cancellationToken.ThrowIfCancellationRequested();
         var fileIndex = graph.Files.Select((p, i) => (p, i)).ToDictionary(x => x.p, x => x.i, StringComparer.Ordinal);
         var imports = Adjacency(graph.Files.Count, graph.Edges.Where(e => e.Kind == EdgeKinds.Import && e.IsResolved)
             .Select(e => (fileIndex[e.SourcePath], fileIndex[e.TargetPath!])));
-        var (components, componentOf) = GraphAlgorithms.StronglyConnectedComponents(imports);
-        var componentLayer = GraphAlgorithms.Layers(imports, components, componentOf);
+        var (components, componentOf) = GraphAlgorithms.StronglyConnectedComponents(imports, cancellationToken);
+        var componentLayer = GraphAlgorithms.Layers(imports, components, componentOf, cancellationToken);
 
         var cycles = components.Where(c => c.Count > 1 || imports[c[0]].Contains(c[0]))
             .Select(c =>
             {
-                var loop = GraphAlgorithms.CycleThrough(imports, c).Select(i => graph.Files[i]).ToList();
+                var loop = GraphAlgorithms.CycleThrough(imports, c, cancellationToken).Select(i => graph.Files[i]).ToList();
                 return new Cycle(string.Join(" -> ", loop), c.Select(i => graph.Files[i]).Order(StringComparer.Ordinal).ToList(), loop);
             })
             .OrderByDescending(c => c.Files.Count).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
@@ -63,7 +66,8 @@ public static partial class ArchitectureAnalyzer
         // File importance: imports plus resolved calls and inheritance between files.
         var fileLinks = Adjacency(graph.Files.Count, graph.Edges.Where(e => e.IsResolved && e.TargetPath != e.SourcePath)
             .Select(e => (fileIndex[e.SourcePath], fileIndex[e.TargetPath!])));
-        var fileRank = GraphAlgorithms.PageRank(fileLinks);
+        cancellationToken.ThrowIfCancellationRequested();
+        var fileRank = GraphAlgorithms.PageRank(fileLinks, cancellationToken: cancellationToken);
         var dependents = new int[graph.Files.Count];
         foreach (var list in imports)
         {
@@ -83,11 +87,13 @@ public static partial class ArchitectureAnalyzer
             symbolIndex.TryAdd(symbol.Id, symbolIndex.Count);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var symbols = graph.Symbols.DistinctBy(s => s.Id).ToList();
         var symbolEdges = graph.Edges.Where(e => e.IsResolved && e.Kind != EdgeKinds.Import && e.SourceSymbol is not null)
             .Select(e => (From: symbolIndex.GetValueOrDefault(SymbolNode.SymbolId(e.SourcePath, e.SourceSymbol!), -1), To: symbolIndex.GetValueOrDefault(SymbolNode.SymbolId(e.TargetPath!, e.TargetSymbol!), -1)))
             .Where(e => e.From >= 0 && e.To >= 0 && e.From != e.To).ToList();
-        var symbolRank = GraphAlgorithms.PageRank(Adjacency(symbols.Count, symbolEdges));
+        cancellationToken.ThrowIfCancellationRequested();
+        var symbolRank = GraphAlgorithms.PageRank(Adjacency(symbols.Count, symbolEdges), cancellationToken: cancellationToken);
         var callers = new int[symbols.Count];
         foreach (var edge in symbolEdges.Distinct())
         {
@@ -97,6 +103,7 @@ public static partial class ArchitectureAnalyzer
         var topSymbols = symbols.Select((s, i) => new SymbolRank(s.Path, s.QualifiedName, s.Kind, s.StartLine, Math.Round(symbolRank[i], 6), callers[i]))
             .OrderByDescending(s => s.Rank).ThenBy(s => s.Path, StringComparer.Ordinal).ThenBy(s => s.Line).Take(TopSymbolCount).ToList();
 
+        cancellationToken.ThrowIfCancellationRequested();
         var modules = graph.Edges.Where(e => e.Kind == EdgeKinds.Import && e.IsResolved)
             .Select(e => (From: ModuleOf(e.SourcePath), To: ModuleOf(e.TargetPath!)))
             .Where(m => m.From != m.To)

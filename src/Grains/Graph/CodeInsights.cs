@@ -93,7 +93,7 @@ public sealed class CodeInsights(ICodeStore store)
 
         var files = await store.GetFilesAsync(snapshotId, cancellationToken);
         var graph = GraphBuilder.Build(files, cancellationToken);
-        return (graph.Edges, ArchitectureAnalyzer.Analyze(graph));
+        return (graph.Edges, ArchitectureAnalyzer.Analyze(graph, cancellationToken));
     }
 
     public async Task<QualityReport> QualityAsync(string snapshotId, CancellationToken cancellationToken = default)

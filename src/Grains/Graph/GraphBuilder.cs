@@ -16,12 +16,23 @@ public static class GraphBuilder
     private static readonly HashSet<string> TypeKinds = new(StringComparer.OrdinalIgnoreCase) { "class", "interface", "struct", "enum", "record", "trait", "type", "protocol", "object", "module", "mixin" };
     private static readonly HashSet<string> SelfReceivers = new(StringComparer.Ordinal) { "self", "this", "cls", "base", "super", "Self", "me" };
 
-    public static CodeGraph Build(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default) =>
-        Build(files.Select(GraphSource.From).ToList(), cancellationToken);
+    public static CodeGraph Build(IReadOnlyList<StoredFile> files, CancellationToken cancellationToken = default)
+    {
+        var sources = new List<GraphSource>(files.Count);
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            sources.Add(GraphSource.From(file));
+        }
+
+        return Build(sources, cancellationToken);
+    }
 
     public static CodeGraph Build(IReadOnlyList<GraphSource> files, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var resolver = new ImportResolver(files);
+        cancellationToken.ThrowIfCancellationRequested();
         var symbols = new SymbolIndex(files);
         var edges = new List<GraphEdge>();
         var entryPoints = new List<EntryPoint>();

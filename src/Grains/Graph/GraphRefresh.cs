@@ -203,10 +203,11 @@ public sealed class SnapshotGraph(string snapshotId)
         var graph = new CodeGraph(_order, symbols.All, edgesAll, ArchitectureAnalyzer.DistinctEntryPoints(sources.SelectMany(s => s.EntryPoints)));
         var resolveSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var architecture = ArchitectureAnalyzer.Analyze(graph);
+        var architecture = ArchitectureAnalyzer.Analyze(graph, cancellationToken);
         var architectureJson = JsonSerializer.Serialize(architecture, CodeInsights.Json);
         var architectureSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
+        cancellationToken.ThrowIfCancellationRequested();
 
         var (written, compared) = await WriteAsync(store, rewritten, removed, architectureJson, cancellationToken);
         var result = GraphStep.StatsOf(architecture);

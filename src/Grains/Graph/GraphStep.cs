@@ -32,10 +32,13 @@ public sealed class GraphStep : IDagStep
         var loadSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         var graph = GraphBuilder.Build(sources, cancellationToken);
-        var architecture = ArchitectureAnalyzer.Analyze(graph);
+        var architecture = ArchitectureAnalyzer.Analyze(graph, cancellationToken);
         var buildSeconds = clock.Elapsed.TotalSeconds;
         await context.ReportProgressAsync(0.5, $"{graph.Edges.Count} edges");
         clock.Restart();
+
+        // A cancelled step writes nothing: the save below would store a graph whose step is reported cancelled.
+        cancellationToken.ThrowIfCancellationRequested();
         await store.SaveGraphAsync(snapshot, graph.Edges, JsonSerializer.Serialize(architecture, CodeInsights.Json), cancellationToken);
         var result = StatsOf(architecture);
         result["load_seconds"] = loadSeconds.ToString("0.00", CultureInfo.InvariantCulture);

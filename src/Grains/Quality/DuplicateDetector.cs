@@ -65,6 +65,9 @@ public static class DuplicateDetector
 
     private const ulong Base = 1_000_003;
 
+    // Fingerprints (or index entries) between two checks of the cancellation token.
+    private const int CheckInterval = 1024;
+
     public static IReadOnlyList<DuplicateBlock> Find(IReadOnlyList<StoredFile> files, int shingle = ShingleTokens, int minimumLines = MinimumLines, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -109,13 +112,14 @@ public static class DuplicateDetector
     public static IReadOnlyList<DuplicateBlock> Find(IReadOnlyList<DuplicateSource> sources, int shingle = ShingleTokens, int minimumLines = MinimumLines, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var index = FingerprintIndex.Build(sources);
+        var index = FingerprintIndex.Build(sources, cancellationToken);
         var perSource = new List<DuplicateBlock>[sources.Count];
-        Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken }, f => perSource[f] = BlocksOf(sources, index, f, shingle, minimumLines));
+        Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken }, f => perSource[f] = BlocksOf(sources, index, f, shingle, minimumLines, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
         return perSource.SelectMany(b => b).OrderBy(b => b.Path, StringComparer.Ordinal).ThenBy(b => b.StartLine).ToList();
     }
 
-    private static List<DuplicateBlock> BlocksOf(IReadOnlyList<DuplicateSource> sources, FingerprintIndex index, int f, int shingle, int minimumLines)
+    private static List<DuplicateBlock> BlocksOf(IReadOnlyList<DuplicateSource> sources, FingerprintIndex index, int f, int shingle, int minimumLines, CancellationToken cancellationToken)
     {
         var blocks = new List<DuplicateBlock>();
         var source = sources[f];
@@ -123,6 +127,12 @@ public static class DuplicateDetector
         var coveredUntil = -1;
         for (var n = 0; n < source.Fingerprints.Length; n++)
         {
+            // A generated file can hold hundreds of thousands of fingerprints, each extended against up to MaxOccurrencesTried others.
+            if ((n & (CheckInterval - 1)) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var p = source.FingerprintPositions[n];
             if (p <= coveredUntil)
             {
@@ -257,8 +267,9 @@ public static class DuplicateDetector
 
         public int[] Positions { get; }
 
-        public static FingerprintIndex Build(IReadOnlyList<DuplicateSource> sources)
+        public static FingerprintIndex Build(IReadOnlyList<DuplicateSource> sources, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var total = sources.Sum(s => s.Fingerprints.Length);
             var hashes = new ulong[total];
             var order = new long[total];
@@ -273,11 +284,20 @@ public static class DuplicateDetector
                 }
             }
 
+            // The one sort of every fingerprint cannot be interrupted: checks before and after it.
+            cancellationToken.ThrowIfCancellationRequested();
             Array.Sort(hashes, order);
+            cancellationToken.ThrowIfCancellationRequested();
 
             // Equal hashes: back into input order (the sort above is not stable).
+            var runs = 0;
             for (var start = 0; start < total;)
             {
+                if ((runs++ & (CheckInterval - 1)) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 var end = start + 1;
                 while (end < total && hashes[end] == hashes[start])
                 {

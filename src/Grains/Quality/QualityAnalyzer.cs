@@ -140,7 +140,9 @@ public static class QualityAnalyzer
     /// <summary>The report of a snapshot from its files' reviews in path order (duplicates are found across all of them).</summary>
     internal static QualityReport Combine(IReadOnlyList<FileReview> reviewed, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var duplicates = DuplicateDetector.Find(reviewed.Select(r => r.Duplicates).OfType<DuplicateSource>().ToList(), cancellationToken: cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         var duplicatedLines = DuplicatedLinesPerFile(duplicates);
         var findings = reviewed.SelectMany(r => r.Findings).ToList();
         var functions = reviewed.SelectMany(r => r.Functions).ToList();
@@ -151,6 +153,7 @@ public static class QualityAnalyzer
                 $"lines {block.StartLine}-{block.EndLine} duplicate {block.OtherPath}:{block.OtherStartLine}-{block.OtherEndLine} ({block.Tokens} tokens)"));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var ordered = findings.OrderBy(f => SeverityOrder(f.Severity)).ThenBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Line).ThenBy(f => f.Rule, StringComparer.Ordinal).ToList();
         var breakdown = Breakdown(functions, fileQualities, ordered);
         var score = Math.Round(Weights["complexity"] * breakdown.Complexity + Weights["maintainability"] * breakdown.Maintainability + Weights["duplication"] * breakdown.Duplication + Weights["security"] * breakdown.Security, 1);

@@ -31,9 +31,15 @@ public sealed class QualityStep : IDagStep
             : await _refreshes.For(snapshot).RefreshAsync(store, result, cancellationToken);
         var analyzeSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
+
+        // A cancelled step writes nothing; a write cut short leaves no truncated quality.json (it is written aside, then moved).
+        cancellationToken.ThrowIfCancellationRequested();
         var json = JsonSerializer.Serialize(report, CodeInsights.Json);
         await store.SaveReportAsync(snapshot, ReportKinds.Quality, json, cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(context.Tools.ReportDirectory(), "quality.json"), json, cancellationToken);
+        var path = Path.Combine(context.Tools.ReportDirectory(), "quality.json");
+        var partial = path + ".partial";
+        await File.WriteAllTextAsync(partial, json, cancellationToken);
+        File.Move(partial, path, overwrite: true);
         return new Dictionary<string, string>(result)
         {
             ["score"] = report.Score.ToString("0.0", CultureInfo.InvariantCulture),

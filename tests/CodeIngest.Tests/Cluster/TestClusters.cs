@@ -29,6 +29,7 @@ public static class TestClusters
             silo.Services.AddSingleton<IDagStep, BrokenStep>();
             silo.Services.AddSingleton<IDagStep, PublishStep>();
             silo.Services.AddSingleton<IDagStep, FetchStep>();
+            silo.Services.AddSingleton<IDagStep, UntilCancelledStep>();
             silo.Services.Configure<DagEngineOptions>(o => o.ResumeCheckPeriod = TimeSpan.FromSeconds(2));
             silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         });

@@ -38,6 +38,34 @@ public sealed class WorkStep(string siloName) : IDagStep
     }
 }
 
+/// <summary>How each run of <see cref="UntilCancelledStep"/> ended, by job id: set only once the step itself saw its token cancelled.</summary>
+public static class CancelJournal
+{
+    public static readonly ConcurrentDictionary<string, StepRun> Observed = new();
+}
+
+/// <summary>Waits on its cancellation token alone (as a long CPU loop checking it would): it ends only when the engine cancels it.</summary>
+public sealed class UntilCancelledStep : IDagStep
+{
+    public string Name => "until-cancelled";
+
+    public async Task<Dictionary<string, string>> ExecuteAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        StepJournal.Runs.Enqueue(new StepRun(context.JobId, context.NodeId, context.Attempt, started, started, ""));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        finally
+        {
+            CancelJournal.Observed[context.JobId] = new StepRun(context.JobId, context.NodeId, context.Attempt, started, DateTimeOffset.UtcNow, "");
+        }
+
+        return [];
+    }
+}
+
 /// <summary>Fails with an error retrying cannot fix.</summary>
 public sealed class BrokenStep : IDagStep
 {

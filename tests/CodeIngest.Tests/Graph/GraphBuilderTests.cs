@@ -264,7 +264,7 @@ public sealed class GraphBuilderTests
     {
         var files = LayeredProject();
         var graph = Build(files);
-        var architecture = ArchitectureAnalyzer.Analyze(graph, files);
+        var architecture = ArchitectureAnalyzer.Analyze(graph, files, TestContext.Current.CancellationToken);
 
         var cycle = Assert.Single(architecture.Cycles);
         Assert.Equal("core/engine.py -> core/rules.py -> core/engine.py", cycle.Name);
