@@ -324,23 +324,31 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task<IReadOnlyList<SymbolHit>> FindSymbolsAsync(string? name, string? repo, string? kind, int limit, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<SymbolHit>>(async connection =>
         {
-            const string Published =
+            // CROSS JOIN fixes the loop order (SQLite has no table statistics to choose it): the few repositories outside, then
+            // their published snapshot's definitions, by the name index when a name filters them, else file by file in path order.
+            const string ByName =
                 """
-                repos r JOIN snapshot_keys k ON k.snapshot_id = r.latest_snapshot
-                    JOIN file_definitions d ON d.snapshot_key = k.snapshot_key
+                repos r CROSS JOIN snapshot_keys k ON k.snapshot_id = r.latest_snapshot
+                    CROSS JOIN file_definitions d ON d.snapshot_key = k.snapshot_key
                     JOIN definition_files f ON f.file_id = d.file_id
+                """;
+            const string ByFile =
+                """
+                repos r CROSS JOIN snapshot_keys k ON k.snapshot_id = r.latest_snapshot
+                    CROSS JOIN definition_files f ON f.snapshot_key = k.snapshot_key
+                    CROSS JOIN file_definitions d ON d.file_id = f.file_id
                 """;
             var filter = "($repo IS NULL OR r.repo = $repo) AND ($kind IS NULL OR d.kind = $kind COLLATE NOCASE)";
             var sql = string.IsNullOrEmpty(name)
                 ? $"""
                    SELECT r.repo, d.name, d.kind, f.path, d.start_line, d.end_line
-                   FROM {Published}
+                   FROM {ByFile}
                    WHERE {filter}
                    ORDER BY r.repo, f.path, d.start_line, d.ordinal LIMIT $limit
                    """
                 : $"""
                    SELECT r.repo, d.name, d.kind, f.path, d.start_line, d.end_line
-                   FROM {Published}
+                   FROM {ByName}
                    WHERE {filter} AND (d.name = $name COLLATE NOCASE OR d.name LIKE $prefix ESCAPE '\')
                    ORDER BY CASE WHEN d.name = $name COLLATE NOCASE THEN 0 ELSE 1 END, r.repo, f.path, d.start_line, d.ordinal
                    LIMIT $limit
