@@ -184,6 +184,27 @@ public sealed class SqliteCodeStoreTests : CodeStoreTests
         Assert.Equal([new Definition("Alpha", "class", 1, 5, 0, 39)], Assert.Single(await store.GetFilesByPathAsync("snap-2", ["a.py"], Ct)).Definitions);
     }
 
+    [Fact]
+    public async Task Definitions_written_many_rows_to_a_statement_read_back_in_order_and_a_rewrite_replaces_them()
+    {
+        var store = await NewStoreAsync();
+        static ParsedFileContent File(string path, string prefix, int count) => new(
+            new ParsedFile(path, "python", count, [.. Enumerable.Range(0, count).Select(i => new Definition($"{prefix}{i}", "function", i + 1, i + 1, i * 10, i * 10 + 9))], null),
+            System.Text.Encoding.UTF8.GetBytes(path + prefix));
+
+        // 70 + 3 rows: two full multi-row statements, the rest one by one; then one write holding a file twice (the later copy wins).
+        await store.SaveParsedFilesAsync("s", [File("a.py", "a", 70), File("b.py", "b", 3)], Ct);
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => $"a{i}"), Assert.Single(await store.GetFilesByPathAsync("s", ["a.py"], Ct)).Definitions.Select(d => d.Name));
+        await store.SaveParsedFilesAsync("s", [File("a.py", "x", 40), File("c.py", "c", 1), File("a.py", "y", 5)], Ct);
+
+        var files = await store.GetFilesByPathAsync("s", ["a.py", "b.py", "c.py"], Ct);
+        Assert.Equal(["a.py", "b.py", "c.py"], files.Select(f => f.Path));
+        Assert.Equal([new Definition("y0", "function", 1, 1, 0, 9), new Definition("y1", "function", 2, 2, 10, 19), new Definition("y2", "function", 3, 3, 20, 29), new Definition("y3", "function", 4, 4, 30, 39), new Definition("y4", "function", 5, 5, 40, 49)], files[0].Definitions);
+        Assert.Equal(["b0", "b1", "b2"], files[1].Definitions.Select(d => d.Name));
+        Assert.Equal(["c0"], files[2].Definitions.Select(d => d.Name));
+        Assert.Equal(9, (await store.CountSnapshotAsync("s", Ct)).Symbols);
+    }
+
     [Theory]
     [InlineData("parseFile HTTPServer snake_case x2", "parse file http server snake case 2")]
     [InlineData("getHTTPResponse2", "get http response 2")]
