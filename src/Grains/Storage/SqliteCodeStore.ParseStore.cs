@@ -7,7 +7,6 @@
 // process; the last commits may be lost on power loss, and the parse stage redoes what is not stored).
 // The writer's connection gets a larger page cache while it writes, so the definitions name index and the
 // file rows are not evicted and re-read between the thousands of inserts of one transaction.
-using CodeIngest.Parsing;
 using Microsoft.Data.Sqlite;
 
 namespace CodeIngest.Storage;
@@ -45,47 +44,6 @@ public sealed partial class SqliteCodeStore
 
             return true;
         }, cancellationToken);
-    }
-
-    private const int DefinitionRowsPerInsert = 32;
-
-    // INSERT of `rows` definitions: parameter 0 is the snapshot key, then eight per row in column order.
-    private static SqliteCommand DefinitionInsert(SqliteConnection connection, SqliteTransaction transaction, long snapshotKey, int rows)
-    {
-        var sql = new System.Text.StringBuilder(
-            "INSERT INTO file_definitions(file_id, ordinal, snapshot_key, name, kind, start_line, end_line, start_byte, end_byte) VALUES ");
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "" : ",").Append(System.Globalization.CultureInfo.InvariantCulture, $"($f{i},$o{i},$k,$n{i},$t{i},$sl{i},$el{i},$sb{i},$eb{i})");
-        }
-
-        var command = connection.Command(sql.ToString(), transaction).With("$k", snapshotKey);
-        for (var i = 0; i < rows; i++)
-        {
-            command.Parameters.Add($"$f{i}", SqliteType.Integer);
-            command.Parameters.Add($"$o{i}", SqliteType.Integer);
-            command.Parameters.Add($"$n{i}", SqliteType.Text);
-            command.Parameters.Add($"$t{i}", SqliteType.Text);
-            command.Parameters.Add($"$sl{i}", SqliteType.Integer);
-            command.Parameters.Add($"$el{i}", SqliteType.Integer);
-            command.Parameters.Add($"$sb{i}", SqliteType.Integer);
-            command.Parameters.Add($"$eb{i}", SqliteType.Integer);
-        }
-
-        return command;
-    }
-
-    private static void BindDefinition(SqliteCommand insert, int row, long fileId, int ordinal, Definition d)
-    {
-        var p = 1 + row * 8;
-        insert.Parameters[p].Value = fileId;
-        insert.Parameters[p + 1].Value = ordinal;
-        insert.Parameters[p + 2].Value = d.Name;
-        insert.Parameters[p + 3].Value = d.Kind;
-        insert.Parameters[p + 4].Value = d.StartLine;
-        insert.Parameters[p + 5].Value = d.EndLine;
-        insert.Parameters[p + 6].Value = d.StartByte;
-        insert.Parameters[p + 7].Value = d.EndByte;
     }
 
     /// <summary>The snapshot's integer key in the definitions tables, made on its first use.</summary>
@@ -127,21 +85,20 @@ public sealed partial class SqliteCodeStore
         insertFile.With("$k", snapshotKey);
         var insertPath = insertFile.Parameters.Add("$path", SqliteType.Text);
 
-        // Definition rows go in DefinitionRowsPerInsert to a statement (one call per row was most of the write's time in
-        // Microsoft.Data.Sqlite); the rows left over at the end of the write (or before a file's old rows are deleted) one by one.
-        await using var definitions = DefinitionInsert(connection, transaction, snapshotKey, DefinitionRowsPerInsert);
-        await using var definition = DefinitionInsert(connection, transaction, snapshotKey, 1);
-        var pending = new List<(long FileId, int Ordinal, Definition Definition)>(DefinitionRowsPerInsert);
-        async Task FlushPendingAsync()
-        {
-            foreach (var (fileId, ordinal, d) in pending)
-            {
-                BindDefinition(definition, 0, fileId, ordinal, d);
-                await definition.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            pending.Clear();
-        }
+        await using var definition = connection.Command(
+            """
+            INSERT INTO file_definitions(file_id, ordinal, snapshot_key, name, kind, start_line, end_line, start_byte, end_byte)
+            VALUES ($f, $ordinal, $k, $name, $kind, $startLine, $endLine, $startByte, $endByte)
+            """, transaction);
+        definition.With("$k", snapshotKey);
+        var defFileId = definition.Parameters.Add("$f", SqliteType.Integer);
+        var defOrdinal = definition.Parameters.Add("$ordinal", SqliteType.Integer);
+        var defName = definition.Parameters.Add("$name", SqliteType.Text);
+        var defKind = definition.Parameters.Add("$kind", SqliteType.Text);
+        var defStartLine = definition.Parameters.Add("$startLine", SqliteType.Integer);
+        var defEndLine = definition.Parameters.Add("$endLine", SqliteType.Integer);
+        var defStartByte = definition.Parameters.Add("$startByte", SqliteType.Integer);
+        var defEndByte = definition.Parameters.Add("$endByte", SqliteType.Integer);
 
         // Content is stored once per hash: copies of one content in this write bind its text once.
         var contentWritten = new HashSet<string>(StringComparer.Ordinal);
@@ -166,35 +123,31 @@ public sealed partial class SqliteCodeStore
             deletePath.Value = parsed.Path;
             if (await deleteFile.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long oldFileId)
             {
-                await FlushPendingAsync().ConfigureAwait(false);
                 deleteFileId.Value = oldFileId;
                 await deleteDefinitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (parsed.Definitions is not { Length: > 0 } fileDefinitions)
+            if (parsed.Definitions is not { Length: > 0 } definitions)
             {
                 continue;
             }
 
             insertPath.Value = parsed.Path;
-            var id = (long)(await insertFile.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            for (var ordinal = 0; ordinal < fileDefinitions.Length; ordinal++)
+            defFileId.Value = (long)(await insertFile.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            var ordinal = 0;
+            foreach (var d in definitions)
             {
-                pending.Add((id, ordinal, fileDefinitions[ordinal]));
-                if (pending.Count == DefinitionRowsPerInsert)
-                {
-                    for (var row = 0; row < pending.Count; row++)
-                    {
-                        BindDefinition(definitions, row, pending[row].FileId, pending[row].Ordinal, pending[row].Definition);
-                    }
-
-                    await definitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    pending.Clear();
-                }
+                defOrdinal.Value = ordinal++;
+                defName.Value = d.Name;
+                defKind.Value = d.Kind;
+                defStartLine.Value = d.StartLine;
+                defEndLine.Value = d.EndLine;
+                defStartByte.Value = d.StartByte;
+                defEndByte.Value = d.EndByte;
+                await definition.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await FlushPendingAsync().ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -185,14 +185,14 @@ public sealed class SqliteCodeStoreTests : CodeStoreTests
     }
 
     [Fact]
-    public async Task Definitions_written_many_rows_to_a_statement_read_back_in_order_and_a_rewrite_replaces_them()
+    public async Task Definitions_read_back_in_order_and_a_file_written_twice_in_one_write_keeps_the_later_rows()
     {
         var store = await NewStoreAsync();
         static ParsedFileContent File(string path, string prefix, int count) => new(
             new ParsedFile(path, "python", count, [.. Enumerable.Range(0, count).Select(i => new Definition($"{prefix}{i}", "function", i + 1, i + 1, i * 10, i * 10 + 9))], null),
             System.Text.Encoding.UTF8.GetBytes(path + prefix));
 
-        // 70 + 3 rows: two full multi-row statements, the rest one by one; then one write holding a file twice (the later copy wins).
+        // A rewrite of the file in a later write, one write holding a file twice (the later copy wins).
         await store.SaveParsedFilesAsync("s", [File("a.py", "a", 70), File("b.py", "b", 3)], Ct);
         Assert.Equal(Enumerable.Range(0, 70).Select(i => $"a{i}"), Assert.Single(await store.GetFilesByPathAsync("s", ["a.py"], Ct)).Definitions.Select(d => d.Name));
         await store.SaveParsedFilesAsync("s", [File("a.py", "x", 40), File("c.py", "c", 1), File("a.py", "y", 5)], Ct);
