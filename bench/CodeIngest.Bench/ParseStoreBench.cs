@@ -123,13 +123,14 @@ public static class ParseStoreBench
                 p[2].Value = binary[i];
             });
             var definitions = contents.SelectMany(c => c.File.Definitions.Select((d, o) => (c.File.Path, o, d))).ToList();
-            await TableAsync(rows, Path.Combine(data, "definitions.db"), "SQLite: definitions rows + name index", "INSERT INTO definitions(snapshot_id, path, ordinal, name, kind, start_line, end_line, start_byte, end_byte) VALUES ('01JBENCHSNAPSHOT00000000000', $a, $b, $c, $d, 1, 2, 3, 4)", definitions.Count, (i, p) =>
+            await TableAsync(rows, Path.Combine(data, "definitions.db"), "SQLite: definitions rows + name index, text keys (schema 2)", "INSERT INTO definitions(snapshot_id, path, ordinal, name, kind, start_line, end_line, start_byte, end_byte) VALUES ('01JBENCHSNAPSHOT00000000000', $a, $b, $c, $d, 1, 2, 3, 4)", definitions.Count, (i, p) =>
             {
                 p[0].Value = definitions[i].Path;
                 p[1].Value = definitions[i].o;
                 p[2].Value = definitions[i].d.Name;
                 p[3].Value = definitions[i].d.Kind;
-            }, rowsPerTransaction: Math.Max(1, definitions.Count * FilesPerWrite / contents.Count));
+            }, rowsPerTransaction: Math.Max(1, definitions.Count * FilesPerWrite / contents.Count), setup: TextKeyedDefinitions);
+            await IntegerKeyedDefinitionsAsync(rows, Path.Combine(data, "definitions-int.db"), contents.Select(c => c.File).ToList());
 
             var store = new SqliteCodeStore(Path.Combine(data, "store.db"));
             await store.InitializeAsync();
@@ -180,15 +181,85 @@ public static class ParseStoreBench
         Console.WriteLine($"{piece}: {clock.Elapsed.TotalSeconds:0.00} s ({note})");
     }
 
-    /// <summary>Inserts <paramref name="count"/> rows into one table of a fresh store, 1,024 per transaction, with one prepared statement.</summary>
-    private static async Task TableAsync(List<(string, TimeSpan, TimeSpan, string)> rows, string path, string piece, string sql, int count, Action<int, SqliteParameter[]> bind, int rowsPerTransaction = FilesPerWrite)
+    // The definitions table of schema version 2 (text keys), the yardstick for the integer-keyed tables of version 3.
+    private const string TextKeyedDefinitions =
+        """
+        CREATE TABLE definitions (
+            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+            name TEXT NOT NULL, kind TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
+            start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
+            PRIMARY KEY (snapshot_id, path, ordinal)) WITHOUT ROWID;
+        CREATE INDEX definitions_name ON definitions(snapshot_id, name COLLATE NOCASE);
+        """;
+
+    /// <summary>
+    /// The definitions part of the store's writer alone, in schema version 3 (1,024 files per transaction): per file the
+    /// old file row is deleted (none here), a file with definitions gets a file id, then its definition rows go in.
+    /// </summary>
+    private static async Task IntegerKeyedDefinitionsAsync(List<(string, TimeSpan, TimeSpan, string)> rows, string path, IReadOnlyList<ParsedFile> files)
     {
         await new SqliteCodeStore(path).InitializeAsync();
-        await using var connection = new SqliteConnection(SqliteDatabase.ConnectionString(path));
-        await connection.OpenAsync();
-        await using (var pragma = connection.Command("PRAGMA synchronous = NORMAL"))
+        await using var connection = await OpenBenchConnectionAsync(path);
+        await using (var key = connection.Command("INSERT INTO snapshot_keys(snapshot_key, snapshot_id) VALUES (1, '01JBENCHSNAPSHOT00000000000')"))
         {
-            await pragma.ExecuteNonQueryAsync();
+            await key.ExecuteNonQueryAsync();
+        }
+
+        await MeasureAsync(rows, "SQLite: definitions rows + name index, integer keys (schema 3, with definition_files rows)", async () =>
+        {
+            for (var start = 0; start < files.Count; start += FilesPerWrite)
+            {
+                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+                await using var deleteFile = connection.Command("DELETE FROM definition_files WHERE snapshot_key = 1 AND path = $path RETURNING file_id", transaction);
+                var deletePath = deleteFile.Parameters.Add("$path", SqliteType.Text);
+                await using var insertFile = connection.Command("INSERT INTO definition_files(snapshot_key, path) VALUES (1, $path) RETURNING file_id", transaction);
+                var insertPath = insertFile.Parameters.Add("$path", SqliteType.Text);
+                await using var insert = connection.Command(
+                    "INSERT INTO file_definitions(file_id, ordinal, snapshot_key, name, kind, start_line, end_line, start_byte, end_byte) VALUES ($f, $o, 1, $n, $k, 1, 2, 3, 4)", transaction);
+                var (fileId, ordinal, name, kind) = (insert.Parameters.Add("$f", SqliteType.Integer), insert.Parameters.Add("$o", SqliteType.Integer), insert.Parameters.Add("$n", SqliteType.Text), insert.Parameters.Add("$k", SqliteType.Text));
+                foreach (var file in files.Skip(start).Take(FilesPerWrite))
+                {
+                    deletePath.Value = file.Path;
+                    await deleteFile.ExecuteScalarAsync();
+                    if (file.Definitions.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    insertPath.Value = file.Path;
+                    fileId.Value = (long)(await insertFile.ExecuteScalarAsync())!;
+                    for (var o = 0; o < file.Definitions.Length; o++)
+                    {
+                        (ordinal.Value, name.Value, kind.Value) = (o, file.Definitions[o].Name, file.Definitions[o].Kind);
+                        await insert.ExecuteNonQueryAsync();
+                    }
+                }
+
+                await transaction.CommitAsync();
+            }
+
+            return $"{files.Sum(f => f.Definitions.Length)} rows, {files.Count(f => f.Definitions.Length > 0)} file rows, {new FileInfo(path).Length / 1e6:0.0} MB file (+ WAL {(File.Exists(path + "-wal") ? new FileInfo(path + "-wal").Length / 1e6 : 0):0.0} MB)";
+        });
+    }
+
+    private static async Task<SqliteConnection> OpenBenchConnectionAsync(string path)
+    {
+        var connection = new SqliteConnection(SqliteDatabase.ConnectionString(path));
+        await connection.OpenAsync();
+        await using var pragma = connection.Command("PRAGMA synchronous = NORMAL");
+        await pragma.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    /// <summary>Inserts <paramref name="count"/> rows into one table of a fresh store, 1,024 per transaction, with one prepared statement.</summary>
+    private static async Task TableAsync(List<(string, TimeSpan, TimeSpan, string)> rows, string path, string piece, string sql, int count, Action<int, SqliteParameter[]> bind, int rowsPerTransaction = FilesPerWrite, string? setup = null)
+    {
+        await new SqliteCodeStore(path).InitializeAsync();
+        await using var connection = await OpenBenchConnectionAsync(path);
+        if (setup is not null)
+        {
+            await using var create = connection.Command(setup);
+            await create.ExecuteNonQueryAsync();
         }
 
         await MeasureAsync(rows, piece, async () =>

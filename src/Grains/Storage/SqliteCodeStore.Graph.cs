@@ -29,10 +29,11 @@ public sealed partial class SqliteCodeStore
         {
             var result = new List<FileStat>();
             await using var command = connection.Command(
-                """
+                $"""
                 SELECT f.path, f.language, f.lines,
                     CASE WHEN f.parse_data IS NULL
-                        THEN (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = f.snapshot_id AND d.path = f.path) END,
+                        THEN (SELECT COUNT(*) FROM definition_files df JOIN file_definitions d ON d.file_id = df.file_id
+                              WHERE df.snapshot_key = {SnapshotKeyOf} AND df.path = f.path) END,
                     f.parse_data
                 FROM snapshot_files f WHERE f.snapshot_id = $s ORDER BY f.path
                 """).With("$s", snapshotId);

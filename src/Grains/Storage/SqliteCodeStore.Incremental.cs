@@ -8,8 +8,7 @@ namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore
 {
-    // Per-snapshot tables whose rows a staged file brings along when it moves into the published snapshot.
-    private static readonly string[] StagedFileTables = ["snapshot_files", "definitions"];
+    private const string StagingKeyOf = "(SELECT snapshot_key FROM snapshot_keys WHERE snapshot_id = $staging)";
 
     public Task<string?> GetLatestSnapshotAsync(string repo, CancellationToken cancellationToken = default) =>
         RunAsync(async connection =>
@@ -57,9 +56,10 @@ public sealed partial class SqliteCodeStore
             var json = JsonSerializer.Serialize(paths);
             var definitions = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
             await using (var command = connection.Command(
-                """
-                SELECT path, name, kind, start_line, end_line, start_byte, end_byte FROM definitions
-                WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths)) ORDER BY path, ordinal
+                $"""
+                SELECT f.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte
+                FROM definition_files f JOIN file_definitions d ON d.file_id = f.file_id
+                WHERE f.snapshot_key = {SnapshotKeyOf} AND f.path IN (SELECT value FROM json_each($paths)) ORDER BY f.path, d.ordinal
                 """).With("$s", snapshotId).With("$paths", json))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -155,12 +155,14 @@ public sealed partial class SqliteCodeStore
 
             var before = await CountPathsAsync(connection, transaction, changes.SnapshotId, affected, cancellationToken).ConfigureAwait(false);
             await using (var delete = connection.Command(
-                """
+                $"""
                 INSERT INTO chunks_fts(chunks_fts, rowid, text, path, symbol, words)
                     SELECT 'delete', chunk_id, text, path, COALESCE(symbol, ''), words FROM chunks
                     WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
                 DELETE FROM chunks WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
-                DELETE FROM definitions WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
+                DELETE FROM file_definitions WHERE file_id IN
+                    (SELECT file_id FROM definition_files WHERE snapshot_key = {SnapshotKeyOf} AND path IN (SELECT value FROM json_each($paths)));
+                DELETE FROM definition_files WHERE snapshot_key = {SnapshotKeyOf} AND path IN (SELECT value FROM json_each($paths));
                 DELETE FROM snapshot_files WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
                 DELETE FROM discovered_files WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
                 DELETE FROM skipped_files WHERE snapshot_id = $s AND path IN (SELECT value FROM json_each($paths));
@@ -169,16 +171,29 @@ public sealed partial class SqliteCodeStore
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var table in StagedFileTables)
+            // The staged files' rows move into the published snapshot: their file rows, and their definitions (the file ids
+            // stay; the rows take the published snapshot's key).
+            await using (var move = connection.Command(
+                "UPDATE snapshot_files SET snapshot_id = $s WHERE snapshot_id = $staging AND path IN (SELECT value FROM json_each($paths))", transaction)
+                .With("$s", changes.SnapshotId).With("$staging", changes.StagingSnapshotId).With("$paths", upserted))
             {
-                await using var move = connection.Command(
-                    $"UPDATE {table} SET snapshot_id = $s WHERE snapshot_id = $staging AND path IN (SELECT value FROM json_each($paths))", transaction)
-                    .With("$s", changes.SnapshotId).With("$staging", changes.StagingSnapshotId).With("$paths", upserted);
                 var moved = await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                if (table == "snapshot_files" && moved != changes.Upserted.Count)
+                if (moved != changes.Upserted.Count)
                 {
                     throw new InvalidOperationException($"staging snapshot '{changes.StagingSnapshotId}' holds {moved} of the {changes.Upserted.Count} parsed files to apply");
                 }
+            }
+
+            await using (var move = connection.Command(
+                $"""
+                INSERT OR IGNORE INTO snapshot_keys(snapshot_id) VALUES ($s);
+                UPDATE file_definitions SET snapshot_key = {SnapshotKeyOf} WHERE file_id IN
+                    (SELECT file_id FROM definition_files WHERE snapshot_key = {StagingKeyOf} AND path IN (SELECT value FROM json_each($paths)));
+                UPDATE definition_files SET snapshot_key = {SnapshotKeyOf}
+                    WHERE snapshot_key = {StagingKeyOf} AND path IN (SELECT value FROM json_each($paths));
+                """, transaction).With("$s", changes.SnapshotId).With("$staging", changes.StagingSnapshotId).With("$paths", upserted))
+            {
+                await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             await using (var discovered = connection.Command("INSERT INTO discovered_files(snapshot_id, path, language, size) VALUES ($s, $path, $language, $size)", transaction))
@@ -225,10 +240,13 @@ public sealed partial class SqliteCodeStore
     private static async Task<PathCounts> CountPathsAsync(SqliteConnection connection, SqliteTransaction? transaction, string snapshotId, string? pathsJson, CancellationToken cancellationToken)
     {
         var filter = pathsJson is null ? "" : " AND path IN (SELECT value FROM json_each($paths))";
+        var definitions = pathsJson is null
+            ? $"SELECT COUNT(*) FROM file_definitions WHERE snapshot_key = {SnapshotKeyOf}"
+            : $"SELECT COUNT(*) FROM definition_files f JOIN file_definitions d ON d.file_id = f.file_id WHERE f.snapshot_key = {SnapshotKeyOf} AND f.path IN (SELECT value FROM json_each($paths))";
         await using var command = connection.Command(
             $"""
             SELECT (SELECT COUNT(*) FROM skipped_files WHERE snapshot_id = $s{filter}),
-                   (SELECT COUNT(*) FROM definitions WHERE snapshot_id = $s{filter}),
+                   ({definitions}),
                    (SELECT COUNT(*) FROM chunks WHERE snapshot_id = $s{filter});
             SELECT language, COUNT(*) FROM snapshot_files WHERE snapshot_id = $s{filter} GROUP BY language;
             """, transaction).With("$s", snapshotId);

@@ -46,6 +46,14 @@ public sealed partial class SqliteCodeStore
         }, cancellationToken);
     }
 
+    /// <summary>The snapshot's integer key in the definitions tables, made on its first use.</summary>
+    private static async Task<long> EnsureSnapshotKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string snapshotId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            $"INSERT OR IGNORE INTO snapshot_keys(snapshot_id) VALUES ($s); SELECT {SnapshotKeyOf};", transaction).With("$s", snapshotId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     private static async Task WritePreparedFilesAsync(SqliteConnection connection, string snapshotId, IReadOnlyList<PreparedParsedFile> files, CancellationToken cancellationToken)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -63,17 +71,27 @@ public sealed partial class SqliteCodeStore
         var fileError = file.Parameters.Add("$error", SqliteType.Text);
         var fileData = file.Parameters.Add("$data", SqliteType.Blob);
 
-        await using var deleteDefinitions = connection.Command("DELETE FROM definitions WHERE snapshot_id = $s AND path = $path", transaction);
-        deleteDefinitions.With("$s", snapshotId);
-        var deletePath = deleteDefinitions.Parameters.Add("$path", SqliteType.Text);
+        // Definitions: the snapshot's integer key once per write; per file, the old file row goes (with its definitions when
+        // there was one) and a file with definitions gets a new file id, so ids grow in write order and the rows append.
+        var snapshotKey = await EnsureSnapshotKeyAsync(connection, transaction, snapshotId, cancellationToken).ConfigureAwait(false);
+        await using var deleteFile = connection.Command("DELETE FROM definition_files WHERE snapshot_key = $k AND path = $path RETURNING file_id", transaction);
+        deleteFile.With("$k", snapshotKey);
+        var deletePath = deleteFile.Parameters.Add("$path", SqliteType.Text);
+
+        await using var deleteDefinitions = connection.Command("DELETE FROM file_definitions WHERE file_id = $f", transaction);
+        var deleteFileId = deleteDefinitions.Parameters.Add("$f", SqliteType.Integer);
+
+        await using var insertFile = connection.Command("INSERT INTO definition_files(snapshot_key, path) VALUES ($k, $path) RETURNING file_id", transaction);
+        insertFile.With("$k", snapshotKey);
+        var insertPath = insertFile.Parameters.Add("$path", SqliteType.Text);
 
         await using var definition = connection.Command(
             """
-            INSERT INTO definitions(snapshot_id, path, ordinal, name, kind, start_line, end_line, start_byte, end_byte)
-            VALUES ($s, $path, $ordinal, $name, $kind, $startLine, $endLine, $startByte, $endByte)
+            INSERT INTO file_definitions(file_id, ordinal, snapshot_key, name, kind, start_line, end_line, start_byte, end_byte)
+            VALUES ($f, $ordinal, $k, $name, $kind, $startLine, $endLine, $startByte, $endByte)
             """, transaction);
-        definition.With("$s", snapshotId);
-        var defPath = definition.Parameters.Add("$path", SqliteType.Text);
+        definition.With("$k", snapshotKey);
+        var defFileId = definition.Parameters.Add("$f", SqliteType.Integer);
         var defOrdinal = definition.Parameters.Add("$ordinal", SqliteType.Integer);
         var defName = definition.Parameters.Add("$name", SqliteType.Text);
         var defKind = definition.Parameters.Add("$kind", SqliteType.Text);
@@ -103,11 +121,21 @@ public sealed partial class SqliteCodeStore
             await file.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
             deletePath.Value = parsed.Path;
-            await deleteDefinitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await deleteFile.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long oldFileId)
+            {
+                deleteFileId.Value = oldFileId;
+                await deleteDefinitions.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-            defPath.Value = parsed.Path;
+            if (parsed.Definitions is not { Length: > 0 } definitions)
+            {
+                continue;
+            }
+
+            insertPath.Value = parsed.Path;
+            defFileId.Value = (long)(await insertFile.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
             var ordinal = 0;
-            foreach (var d in parsed.Definitions ?? [])
+            foreach (var d in definitions)
             {
                 defOrdinal.Value = ordinal++;
                 defName.Value = d.Name;

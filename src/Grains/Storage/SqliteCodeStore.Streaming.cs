@@ -36,14 +36,15 @@ public sealed partial class SqliteCodeStore
     {
         await using var connection = await SqliteDatabase.OpenAsync(_databasePath, cancellationToken).ConfigureAwait(false);
 
-        // Rows written before parse data was stored keep their definitions in the definitions table (none in new stores);
+        // Rows written before parse data was stored keep their definitions in the definitions tables (none in new stores);
         // each file's parse_data is tested once, not once per definition row.
         var legacy = new Dictionary<string, List<Definition>>(StringComparer.Ordinal);
         await using (var command = connection.Command(
-            """
-            SELECT d.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte FROM definitions d
-            WHERE d.snapshot_id = $s AND d.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL)
-            ORDER BY d.path, d.ordinal
+            $"""
+            SELECT f.path, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte
+            FROM definition_files f JOIN file_definitions d ON d.file_id = f.file_id
+            WHERE f.snapshot_key = {SnapshotKeyOf} AND f.path IN (SELECT path FROM snapshot_files WHERE snapshot_id = $s AND parse_data IS NULL)
+            ORDER BY f.path, d.ordinal
             """).With("$s", snapshotId))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

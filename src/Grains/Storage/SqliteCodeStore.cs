@@ -18,7 +18,7 @@ namespace CodeIngest.Storage;
 
 public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     // Changes to tables that existed in an older schema version, applied in order to a database at a lower
     // version (new databases get them from the CREATE statements). Each must be safe to run on a database
@@ -27,6 +27,28 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     [
         (2, "snapshot_files", "parse_data", "ALTER TABLE snapshot_files ADD COLUMN parse_data TEXT"),
     ];
+
+    // Version 2 kept definitions keyed by text (snapshot_id, path, ordinal); version 3 moves the rows into the integer-keyed
+    // tables (in the old key order, so file ids follow it) and drops the old table with its name index.
+    private const string MigrateDefinitionsToVersion3 =
+        """
+        INSERT OR IGNORE INTO snapshot_keys(snapshot_id) SELECT DISTINCT snapshot_id FROM definitions ORDER BY snapshot_id;
+        INSERT INTO definition_files(snapshot_key, path)
+            SELECT k.snapshot_key, d.path FROM (SELECT DISTINCT snapshot_id, path FROM definitions) d
+            JOIN snapshot_keys k ON k.snapshot_id = d.snapshot_id
+            ORDER BY d.snapshot_id, d.path;
+        INSERT INTO file_definitions(file_id, ordinal, snapshot_key, name, kind, start_line, end_line, start_byte, end_byte)
+            SELECT f.file_id, d.ordinal, f.snapshot_key, d.name, d.kind, d.start_line, d.end_line, d.start_byte, d.end_byte
+            FROM definitions d
+            JOIN snapshot_keys k ON k.snapshot_id = d.snapshot_id
+            JOIN definition_files f ON f.snapshot_key = k.snapshot_key AND f.path = d.path
+            ORDER BY f.file_id, d.ordinal;
+        DROP TABLE definitions;
+        """;
+
+    /// <summary>The integer key of a snapshot in SQL, NULL (matching no row) when the snapshot never had one.</summary>
+    private const string SnapshotKeyOf = "(SELECT snapshot_key FROM snapshot_keys WHERE snapshot_id = $s)";
+
     private const int SnippetLines = 6;
 
     // bm25 column weights: text, path, symbol, words.
@@ -69,6 +91,12 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                         await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
+
+                if (currentVersion < 3 && await TableExistsAsync(connection, transaction, "definitions", cancellationToken).ConfigureAwait(false))
+                {
+                    await using var migrate = connection.Command(MigrateDefinitionsToVersion3, transaction);
+                    await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (currentVersion < SchemaVersion)
@@ -82,6 +110,12 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }, cancellationToken);
+
+    private static async Task<bool> TableExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = $table", transaction).With("$table", table);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+    }
 
     private static async Task<bool> ColumnExistsAsync(SqliteConnection connection, SqliteTransaction transaction, string table, string column, CancellationToken cancellationToken)
     {
@@ -290,19 +324,33 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
     public Task<IReadOnlyList<SymbolHit>> FindSymbolsAsync(string? name, string? repo, string? kind, int limit, CancellationToken cancellationToken = default) =>
         RunAsync<IReadOnlyList<SymbolHit>>(async connection =>
         {
+            // CROSS JOIN fixes the loop order (SQLite has no table statistics to choose it): the few repositories outside, then
+            // their published snapshot's definitions, by the name index when a name filters them, else file by file in path order.
+            const string ByName =
+                """
+                repos r CROSS JOIN snapshot_keys k ON k.snapshot_id = r.latest_snapshot
+                    CROSS JOIN file_definitions d ON d.snapshot_key = k.snapshot_key
+                    JOIN definition_files f ON f.file_id = d.file_id
+                """;
+            const string ByFile =
+                """
+                repos r CROSS JOIN snapshot_keys k ON k.snapshot_id = r.latest_snapshot
+                    CROSS JOIN definition_files f ON f.snapshot_key = k.snapshot_key
+                    CROSS JOIN file_definitions d ON d.file_id = f.file_id
+                """;
             var filter = "($repo IS NULL OR r.repo = $repo) AND ($kind IS NULL OR d.kind = $kind COLLATE NOCASE)";
             var sql = string.IsNullOrEmpty(name)
                 ? $"""
-                   SELECT r.repo, d.name, d.kind, d.path, d.start_line, d.end_line
-                   FROM definitions d JOIN repos r ON r.latest_snapshot = d.snapshot_id
+                   SELECT r.repo, d.name, d.kind, f.path, d.start_line, d.end_line
+                   FROM {ByFile}
                    WHERE {filter}
-                   ORDER BY r.repo, d.path, d.start_line, d.ordinal LIMIT $limit
+                   ORDER BY r.repo, f.path, d.start_line, d.ordinal LIMIT $limit
                    """
                 : $"""
-                   SELECT r.repo, d.name, d.kind, d.path, d.start_line, d.end_line
-                   FROM definitions d JOIN repos r ON r.latest_snapshot = d.snapshot_id
+                   SELECT r.repo, d.name, d.kind, f.path, d.start_line, d.end_line
+                   FROM {ByName}
                    WHERE {filter} AND (d.name = $name COLLATE NOCASE OR d.name LIKE $prefix ESCAPE '\')
-                   ORDER BY CASE WHEN d.name = $name COLLATE NOCASE THEN 0 ELSE 1 END, r.repo, d.path, d.start_line, d.ordinal
+                   ORDER BY CASE WHEN d.name = $name COLLATE NOCASE THEN 0 ELSE 1 END, r.repo, f.path, d.start_line, d.ordinal
                    LIMIT $limit
                    """;
             await using var command = connection.Command(sql)
@@ -331,7 +379,7 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
                     (SELECT COUNT(*) FROM snapshots s WHERE s.repo = r.repo AND s.completed = 1),
                     r.latest_snapshot, ls.commit_sha,
                     (SELECT COUNT(*) FROM snapshot_files f WHERE f.snapshot_id = r.latest_snapshot),
-                    (SELECT COUNT(*) FROM definitions d WHERE d.snapshot_id = r.latest_snapshot)
+                    (SELECT COUNT(*) FROM file_definitions d WHERE d.snapshot_key = (SELECT snapshot_key FROM snapshot_keys k WHERE k.snapshot_id = r.latest_snapshot))
                 FROM repos r JOIN snapshots ls ON ls.snapshot_id = r.latest_snapshot
                 ORDER BY r.repo
                 """);
@@ -516,12 +564,19 @@ public sealed partial class SqliteCodeStore(string databasePath) : ICodeStore
             snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL, hash TEXT NOT NULL,
             lines INTEGER NOT NULL, parse_error TEXT, parse_data TEXT,
             PRIMARY KEY (snapshot_id, path)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS definitions (
-            snapshot_id TEXT NOT NULL, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+        -- Definitions are keyed by integers (schema version 3): a snapshot's key and a file id per (snapshot, path) with
+        -- definitions, so each of the many definition rows and its name index entry carry two small integers instead of
+        -- the snapshot id and path text. File ids grow in insertion order, so a parse stage's writes append to the B-trees.
+        CREATE TABLE IF NOT EXISTS snapshot_keys (snapshot_key INTEGER PRIMARY KEY, snapshot_id TEXT NOT NULL UNIQUE);
+        CREATE TABLE IF NOT EXISTS definition_files (
+            file_id INTEGER PRIMARY KEY, snapshot_key INTEGER NOT NULL, path TEXT NOT NULL,
+            UNIQUE (snapshot_key, path));
+        CREATE TABLE IF NOT EXISTS file_definitions (
+            file_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, snapshot_key INTEGER NOT NULL,
             name TEXT NOT NULL, kind TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL,
             start_byte INTEGER NOT NULL, end_byte INTEGER NOT NULL,
-            PRIMARY KEY (snapshot_id, path, ordinal)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS definitions_name ON definitions(snapshot_id, name COLLATE NOCASE);
+            PRIMARY KEY (file_id, ordinal)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS file_definitions_name ON file_definitions(snapshot_key, name COLLATE NOCASE);
         CREATE TABLE IF NOT EXISTS chunks (
             chunk_id INTEGER PRIMARY KEY,
             snapshot_id TEXT NOT NULL, path TEXT NOT NULL, language TEXT NOT NULL,
