@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace CodeIngest.Tests.Api;
@@ -37,6 +38,10 @@ public sealed class ApiHost(Dictionary<string, string?>? settings = null, TimePr
 
         builder.ConfigureTestServices(services =>
         {
+            // Stopping the silo deactivates its grains and leaves the cluster; on a loaded two-core machine running the
+            // suite's other silos (and here CLI processes that joined and left) that passed the host's default 30 s,
+            // which fails the test in its dispose. The silo still has to stop: past two minutes it fails.
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
             if (queueClock is not null)
             {
                 services.AddKeyedSingleton(IngestionQueueGrain.ClockKey, queueClock);
