@@ -1,7 +1,7 @@
 // Graph algorithms over integer-indexed adjacency lists: strongly connected components (Tarjan,
 // iterative so deep graphs cannot overflow the stack), layers of the condensation, PageRank and
-// shortest paths. Each checks its cancellation token every CheckInterval steps of its main loop, so a
-// cancelled step stops within milliseconds even on graphs of millions of nodes.
+// shortest paths. Each checks its cancellation token every CheckInterval steps of its main loop (PageRank
+// once per pass), so a cancelled step does not run a large graph's passes to their end.
 namespace CodeIngest.Graph;
 
 public static class GraphAlgorithms

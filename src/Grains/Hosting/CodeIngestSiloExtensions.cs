@@ -49,7 +49,8 @@ public static class CodeIngestSiloExtensions
     public static ISiloBuilder AddCodeIngestEngine(this ISiloBuilder builder, Action<IngestionOptions>? configureIngestion = null)
     {
         var services = builder.Services;
-        services.AddOptions<IngestionOptions>().Configure(o => configureIngestion?.Invoke(o));
+        services.AddOptions<IngestionOptions>().Configure(o => configureIngestion?.Invoke(o)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>());
         services.AddOptions<DagEngineOptions>();
         services.AddOptions<QueueOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueueOptions>, QueueOptionsValidator>());
@@ -58,7 +59,7 @@ public static class CodeIngestSiloExtensions
         {
             var ingestion = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
             return new TreeSitterParser(parseBudget: ingestion.ParseBudget, maxFileBytes: Math.Clamp(ingestion.MaxFileSize, 1, uint.MaxValue), maxTreeNodes: ingestion.MaxTreeNodes,
-                batchThreads: ingestion.ParseThreadsPerSilo > 0 ? ingestion.ParseThreadsPerSilo : null);
+                batchThreads: ingestion.ParseThreadsPerSilo == 0 ? null : ingestion.ParseThreadsPerSilo);
         });
         services.TryAddSingleton<DagStepRegistry>();
         services.TryAddSingleton<StepToolkitFactory>();

@@ -64,3 +64,13 @@ public sealed class IngestionOptions
 
     internal RetryPolicy Retry => new(MaxAttempts, RetryInitialDelay, RetryMultiplier, RetryMaxDelay, 0.2);
 }
+
+/// <summary>Rejects ingestion settings that cannot work, at silo start, with the key and what is accepted.</summary>
+public sealed class IngestionOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<IngestionOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, IngestionOptions options) =>
+        options.ParseThreadsPerSilo < 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"{IngestionOptions.Section}:ParseThreadsPerSilo must be 0 (one per processor) or a positive number of threads (got {options.ParseThreadsPerSilo})")
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}

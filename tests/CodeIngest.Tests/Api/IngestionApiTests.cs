@@ -334,6 +334,15 @@ public sealed class IngestionApiTests
         host.DeleteData();
     }
 
+    [Fact]
+    public async Task A_negative_parse_thread_count_stops_the_host_at_start_and_names_the_setting()
+    {
+        await using var host = new ApiHost(new() { ["CodeIngest:Ingestion:ParseThreadsPerSilo"] = "-1" });
+        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        Assert.Contains("CodeIngest:Ingestion:ParseThreadsPerSilo must be 0 (one per processor) or a positive number of threads (got -1)", error.ToString());
+        host.DeleteData();
+    }
+
     private static async Task<JsonElement> DispatchAsync(HttpClient admin, string repo, string? query = null)
     {
         var (status, body) = await Http.PostAsync(admin, Http.Ingest(repo, query));
